@@ -86,7 +86,7 @@ pub struct EditionDiff {
     pub left: Vec<Membership>,
     /// Level changes of démarches present in both.
     pub changes: Vec<LevelChange>,
-    /// Démarches with the largest net moves, largest first (at most 10 each way).
+    /// Démarches with the largest net moves, largest first (at most 20).
     pub biggest_moves: Vec<Move>,
 }
 

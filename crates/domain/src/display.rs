@@ -9,17 +9,40 @@ use crate::ruleset::Format;
 /// Narrow no-break space (U+202F), used before "%" and as the thousands separator.
 pub const NNBSP: char = '\u{202f}';
 
-/// Cuts `v` to `decimals` digits after the point, toward zero, working on the shortest decimal
-/// representation that round-trips (so 8.2 stays 8.2 instead of becoming 8.19999…).
+/// Cuts `v` to `decimals` digits after the point, toward −∞ (spec/checks.md §2.6), working on the
+/// shortest decimal representation that round-trips (so 8.2 stays 8.2 instead of becoming
+/// 8.19999…). Positive numbers are simply truncated; a negative number with dropped non-zero
+/// digits moves one unit away from zero (−4.25 → −4.3), so the figure is never above the value.
 pub fn truncate(v: f64, decimals: usize) -> (bool, String, String) {
     let s = format!("{}", v.abs());
-    let (int, frac) = match s.split_once('.') {
+    let (mut int, all_frac) = match s.split_once('.') {
         Some((i, f)) => (i.to_string(), f.to_string()),
         None => (s.clone(), String::new()),
     };
-    let mut frac: String = frac.chars().take(decimals).collect();
+    let mut frac: String = all_frac.chars().take(decimals).collect();
     while frac.len() < decimals {
         frac.push('0');
+    }
+    if v < 0.0 && all_frac.chars().skip(decimals).any(|c| c != '0') {
+        // Add one unit in the last kept place to the magnitude, with carry.
+        let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+        let split = digits.len() - decimals;
+        int = digits[..split].iter().map(|&b| char::from(b)).collect();
+        frac = digits[split..].iter().map(|&b| char::from(b)).collect();
     }
     let negative = v < 0.0 && (int.chars().any(|c| c != '0') || frac.chars().any(|c| c != '0'));
     (negative, int, frac)
@@ -114,7 +137,11 @@ mod tests {
         assert_eq!(format_count(1_234_567), "1\u{202f}234\u{202f}567");
         assert_eq!(format_count(999), "999");
         assert_eq!(french_decimal(-6.0, 0), "-6");
-        assert_eq!(french_decimal(-0.04, 1), "0,0");
+        assert_eq!(french_decimal(-0.04, 1), "-0,1");
+        assert_eq!(french_decimal(-0.0, 1), "0,0");
+        assert_eq!(french_decimal(-9.9, 1), "-9,9");
+        assert_eq!(french_decimal(-9.96, 1), "-10,0");
+        assert_eq!(french_decimal(-999.5, 0), "-1\u{202f}000");
         assert_eq!(format_delta_points(3.25), "+3,2\u{202f}pts");
         assert_eq!(format_delta_points(-1.0), "\u{2212}1,0\u{202f}pt");
         assert_eq!(format_delta_points(0.0), "0,0\u{202f}pt");
