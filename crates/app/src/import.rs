@@ -1,0 +1,359 @@
+//! Importers' persist step: validate everything first, then write everything in one transaction.
+//!
+//! Parsing lives in `obs-formats` (pure). Here every parsed value is also classified under the
+//! edition's rule set, so that a label matching no level is reported with its file, row and
+//! column before anything is written. By default any blocking problem rejects the whole import;
+//! with `skip_invalid` the valid rows are imported and the problems reported.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use obs_domain::{RawValue, RuleSet, classify};
+use obs_formats::{ParsedValue, Problem, Severity};
+use obs_store::demarches::{self, ExternalId, NewVersion};
+use obs_store::editions::{self, Edition, Member};
+use obs_store::measurements::{self, NewMeasurement, Source};
+use obs_store::orgs::{self, OrgKind};
+use obs_store::{Tx, audit, now_utc};
+
+use crate::App;
+use crate::catalogue::Catalogue;
+use crate::editions::state_of;
+use crate::error::{AppError, Result};
+use crate::policy::{Action, Actor, authorize};
+
+/// A progress callback: (done, total).
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// Options shared by importers.
+#[derive(Clone, Default)]
+pub struct ImportOptions {
+    /// Import the valid rows and report the others instead of rejecting the whole input.
+    pub skip_invalid: bool,
+    /// Names and organisations for feedback product ids unknown so far.
+    pub catalogue: Option<Arc<Catalogue>>,
+    /// Extra column spellings for the spreadsheet importer (TOML text).
+    pub mapping: Option<String>,
+    /// Progress reporting for long imports.
+    pub progress: Option<Progress>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportReport {
+    /// Edition slug.
+    pub edition: String,
+    /// Démarches in the input that were imported.
+    pub demarches: usize,
+    /// Démarches created because they were unknown.
+    pub created: usize,
+    /// Raw values recorded.
+    pub values: usize,
+    /// Every problem found (warnings, and errors skipped with `skip_invalid`).
+    pub problems: Vec<Problem>,
+}
+
+/// One démarche of an input, whatever the format.
+#[derive(Debug, Clone, Default)]
+struct Incoming {
+    jdma_id: Option<i64>,
+    sheet_ref: Option<String>,
+    title: Option<String>,
+    ministere: Option<String>,
+    administration: Option<String>,
+    domaine: Option<String>,
+    url: Option<String>,
+    audience: String,
+    volume_total: Option<f64>,
+    volume_online: Option<f64>,
+    feedback_button: Option<bool>,
+    values: Vec<ParsedValue>,
+    source: Source,
+    place: String,
+}
+
+fn error(file: &str, place: Option<String>, column: Option<String>, message: String) -> Problem {
+    Problem { severity: Severity::Error, file: file.to_string(), place, column, message }
+}
+
+/// Classifies every value under the rules; drops and reports those that match no level.
+fn check_values(rules: &RuleSet, items: &mut [Incoming], problems: &mut Vec<Problem>) {
+    for item in items.iter_mut() {
+        item.values.retain(|v| {
+            let Some(ind) = rules.indicator(&v.indicator) else { return true };
+            match classify(ind, Some(&v.value), |_| None) {
+                Ok(_) => true,
+                Err(e) => {
+                    problems.push(error(&v.file, v.place.clone(), v.column.clone(), e.to_string()));
+                    false
+                }
+            }
+        });
+    }
+}
+
+fn apply_catalogue(item: &mut Incoming, cat: &Catalogue) {
+    let Some(e) = item.jdma_id.and_then(|id| cat.get(id)) else { return };
+    item.title = item.title.take().or_else(|| Some(e.titre.clone()));
+    item.ministere = item.ministere.take().or_else(|| e.ministere());
+    item.administration = item.administration.take().or_else(|| e.administration());
+    item.domaine = item.domaine.take().or_else(|| e.domaine());
+    if item.audience.is_empty() {
+        item.audience = e.audience();
+    }
+    item.volume_total = item.volume_total.or(e.volume_total);
+    item.volume_online = item.volume_online.or(e.volume_en_ligne);
+    for (slug, label) in [("online", &e.statut_en_ligne), ("auth", &e.franceconnect)] {
+        if !label.trim().is_empty() && !item.values.iter().any(|v| v.indicator == slug) {
+            item.values.push(ParsedValue {
+                indicator: slug.to_string(),
+                value: RawValue::text(label.trim()),
+                file: "data/demo-catalogue.csv".to_string(),
+                place: Some(format!("identifiant {}", e.jdma_id)),
+                column: None,
+                window: None,
+            });
+        }
+    }
+}
+
+impl App {
+    async fn writable_edition(&self, actor: &Actor, slug: &str) -> Result<Edition> {
+        authorize(actor, Action::ManageEditions)?;
+        let mut h = self.store.conn().await?;
+        let e = editions::by_slug(h.conn(), slug).await?;
+        let state = state_of(&e)?;
+        if !state.accepts_measurements() && e.correction_reason.is_none() {
+            return Err(AppError::Refused(format!(
+                "l'édition « {slug} » est {} (révision {}) : ses valeurs ne changent plus. \
+                 Pour la corriger, ouvrez d'abord une correction : observatoire edition correct {slug} --reason \"…\"",
+                state.as_str(),
+                e.current_revision
+            )));
+        }
+        Ok(e)
+    }
+
+    /// Imports a scanner results folder (one sub-folder per feedback product id) into an edition.
+    pub async fn import_dashlord(&self, actor: &Actor, dir: &Path, slug: &str, opts: &ImportOptions) -> Result<ImportReport> {
+        let e = self.writable_edition(actor, slug).await?;
+        let snapshot = obs_formats::dashlord::read_dashlord_dir(dir)
+            .map_err(|err| AppError::Invalid(format!("dossier « {} » illisible : {err}", dir.display())))?;
+        let mut problems = snapshot.problems;
+        let mut items: Vec<Incoming> = snapshot
+            .folders
+            .into_iter()
+            .map(|f| Incoming {
+                jdma_id: i64::try_from(f.product_id).ok(),
+                url: f.url,
+                feedback_button: f.feedback_button,
+                values: f.values,
+                source: Source::Import,
+                place: format!("dossier {}", f.product_id),
+                ..Incoming::default()
+            })
+            .collect();
+        if let Some(cat) = &opts.catalogue {
+            items.iter_mut().for_each(|i| apply_catalogue(i, cat));
+        }
+        let label = format!("import.dashlord {}", dir.display());
+        self.persist(actor, e, items, problems.split_off(0), opts, &label).await
+    }
+
+    /// Imports the working spreadsheet (CSV or XLSX bytes) into an edition.
+    pub async fn import_sheet(&self, actor: &Actor, bytes: &[u8], file_name: &str, slug: &str, opts: &ImportOptions) -> Result<ImportReport> {
+        let e = self.writable_edition(actor, slug).await?;
+        let mut mapping = obs_formats::sheet::ColumnMapping::builtin();
+        if let Some(text) = &opts.mapping {
+            mapping = mapping.with_user_toml(text).map_err(|p| AppError::ImportRejected(vec![p]))?;
+        }
+        let data = obs_formats::sheet::read_sheet(bytes, file_name, &mapping);
+        let mut problems = data.problems;
+        let mut items = Vec::new();
+        for r in data.rows {
+            if let Some(ed) = r.edition_ref.as_deref().filter(|s| !s.trim().is_empty()) {
+                let f = obs_domain::text::fold(ed);
+                if f != obs_domain::text::fold(&e.slug) && f != obs_domain::text::fold(&e.name) {
+                    problems.push(Problem {
+                        severity: Severity::Warning,
+                        file: file_name.to_string(),
+                        place: Some(format!("ligne {}", r.row)),
+                        column: Some("Ref_Edition".into()),
+                        message: format!("ligne d'une autre édition (« {ed} »), ignorée"),
+                    });
+                    continue;
+                }
+            }
+            items.push(Incoming {
+                jdma_id: r.jdma_id.and_then(|v| i64::try_from(v).ok()),
+                sheet_ref: r.demarche_ref,
+                title: r.title,
+                ministere: r.ministere,
+                administration: r.administration,
+                domaine: r.domaine,
+                url: r.url,
+                audience: r.audience.join("|"),
+                volume_total: r.volume_total,
+                volume_online: r.volume_online,
+                feedback_button: r.feedback_button,
+                values: r.values,
+                source: Source::Ministere,
+                place: format!("ligne {}", r.row),
+            });
+        }
+        if let Some(cat) = &opts.catalogue {
+            items.iter_mut().for_each(|i| apply_catalogue(i, cat));
+        }
+        let label = format!("import.sheet {file_name}");
+        self.persist(actor, e, items, problems, opts, &label).await
+    }
+
+    async fn persist(
+        &self,
+        actor: &Actor,
+        e: Edition,
+        mut items: Vec<Incoming>,
+        mut problems: Vec<Problem>,
+        opts: &ImportOptions,
+        label: &str,
+    ) -> Result<ImportReport> {
+        let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
+        check_values(&rules, &mut items, &mut problems);
+        let blocking = problems.iter().any(|p| p.severity == Severity::Error);
+        if blocking && !opts.skip_invalid {
+            return Err(AppError::ImportRejected(problems));
+        }
+        let valid_from = e.cutoff.clone().unwrap_or_else(|| now_utc()[..10].to_string());
+        let now = now_utc();
+        let author = actor.audit_name();
+        let total = items.len() as u64;
+        let mut tx = self.store.begin().await?;
+        let (mut created, mut values) = (0, 0);
+        let mut members = Vec::with_capacity(items.len());
+        let mut rows = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let (id, is_new) = resolve(&mut tx, &item).await?;
+            created += usize::from(is_new);
+            let previous_title = if item.title.is_none() && !is_new {
+                demarches::history(tx.conn(), id).await?.pop().map(|v| v.title)
+            } else {
+                None
+            };
+            let title = item
+                .title
+                .clone()
+                .or(previous_title)
+                .unwrap_or_else(|| match item.jdma_id {
+                    Some(j) => format!("Démarche n° {j}"),
+                    None => format!("Démarche {}", item.sheet_ref.clone().unwrap_or_default()),
+                });
+            let min = match &item.ministere {
+                Some(m) => Some(orgs::ensure(tx.conn(), OrgKind::Ministere, m, None).await?),
+                None => None,
+            };
+            let adm = match &item.administration {
+                Some(a) => Some(orgs::ensure(tx.conn(), OrgKind::Administration, a, min).await?),
+                None => None,
+            };
+            let dom = match &item.domaine {
+                Some(d) => Some(orgs::ensure(tx.conn(), OrgKind::Domaine, d, None).await?),
+                None => None,
+            };
+            demarches::put_version(
+                tx.conn(),
+                &NewVersion {
+                    demarche_id: id,
+                    valid_from: &valid_from,
+                    title: &title,
+                    ministere_id: min,
+                    administration_id: adm,
+                    domaine_id: dom,
+                    url: item.url.as_deref(),
+                    observed: true,
+                    source: label,
+                },
+            )
+            .await?;
+            members.push(Member {
+                demarche_id: id,
+                title,
+                ministere: item.ministere.clone(),
+                administration: item.administration.clone(),
+                domaine: item.domaine.clone(),
+                url: item.url.clone(),
+                audience: item.audience.clone(),
+                volume_total: item.volume_total,
+                volume_online: item.volume_online,
+                feedback_button: item.feedback_button,
+            });
+            for v in &item.values {
+                let (num, text, count) = match &v.value {
+                    RawValue::Number { value, count } => (Some(*value), None, count.and_then(|c| i64::try_from(c).ok())),
+                    RawValue::Text(t) => (None, Some(t.clone()), None),
+                };
+                rows.push(NewMeasurement {
+                    demarche_id: id,
+                    indicator: v.indicator.clone(),
+                    value_num: num,
+                    value_text: text,
+                    sample_count: count,
+                    source: if v.file.ends_with("demo-catalogue.csv") { Source::Ministere } else { item.source },
+                    source_ref: Some(match (&v.place, &v.column) {
+                        (Some(p), Some(c)) => format!("{} ({p}, {c})", v.file),
+                        (Some(p), None) => format!("{} ({p})", v.file),
+                        _ => v.file.clone(),
+                    }),
+                    window_from: v.window.as_ref().map(|w| w.0.clone()),
+                    window_to: v.window.as_ref().map(|w| w.1.clone()),
+                    author: author.clone(),
+                });
+                values += 1;
+            }
+            if let Some(p) = &opts.progress {
+                p(i as u64 + 1, total);
+            }
+        }
+        editions::put_members(tx.conn(), e.id, &members).await?;
+        measurements::insert(tx.conn(), e.id, &rows, &now).await?;
+        let detail = format!(
+            "{} démarches ({created} créées), {values} valeurs, {} problème(s)",
+            members.len(),
+            problems.len()
+        );
+        audit::record(tx.conn(), &author, label.split(' ').next().unwrap_or(label), &e.slug, &detail).await?;
+        tx.commit().await?;
+        Ok(ImportReport { edition: e.slug, demarches: members.len(), created, values, problems })
+    }
+}
+
+/// Finds the démarche of an incoming row by its external ids, or creates it.
+async fn resolve(tx: &mut Tx, item: &Incoming) -> Result<(i64, bool)> {
+    let by_ref = match &item.sheet_ref {
+        Some(r) => demarches::find(tx.conn(), ExternalId::SheetRef(r)).await?,
+        None => None,
+    };
+    let by_jdma = match item.jdma_id {
+        Some(j) => demarches::find(tx.conn(), ExternalId::Jdma(j)).await?,
+        None => None,
+    };
+    match (by_ref, by_jdma) {
+        (Some(a), Some(b)) if a.id != b.id => Err(AppError::Invalid(format!(
+            "{} : la référence « {} » et l'identifiant JDMA {} désignent deux démarches différentes (n° {} et n° {})",
+            item.place,
+            item.sheet_ref.clone().unwrap_or_default(),
+            item.jdma_id.unwrap_or_default(),
+            a.id,
+            b.id
+        ))),
+        (Some(d), _) | (None, Some(d)) => {
+            demarches::attach_ids(tx.conn(), d.id, item.jdma_id, item.sheet_ref.as_deref()).await?;
+            Ok((d.id, false))
+        }
+        (None, None) => {
+            if item.jdma_id.is_none() && item.sheet_ref.is_none() {
+                return Err(AppError::Invalid(format!("{} : aucun identifiant de démarche", item.place)));
+            }
+            Ok((demarches::create(tx.conn(), item.jdma_id, item.sheet_ref.as_deref(), None).await?, true))
+        }
+    }
+}

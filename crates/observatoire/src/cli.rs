@@ -1,0 +1,199 @@
+//! Command-line definition (clap). Help texts are in French, like the rest of the product.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Observatoire de la qualité des démarches en ligne.
+#[derive(Debug, Parser)]
+#[command(name = "observatoire", version, about = "Observatoire de la qualité des démarches en ligne", long_about = None)]
+pub struct Cli {
+    /// Options communes.
+    #[command(flatten)]
+    pub global: Global,
+    /// Commande.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options communes à toutes les commandes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Fichier SQLite à utiliser (par défaut : observatoire.db ; ignoré si DATABASE_URL est défini)
+    #[arg(long, global = true, value_name = "CHEMIN")]
+    pub db: Option<PathBuf>,
+    /// Dossier de jeux de règles qui remplacent ceux intégrés au programme
+    #[arg(long, global = true, env = "OBS_RULES_DIR", value_name = "DOSSIER")]
+    pub rules_dir: Option<PathBuf>,
+}
+
+/// Les commandes.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Construit une base de démonstration neuve (données réelles du scanner + catalogue de démonstration) et la sert
+    Demo {
+        /// Adresse d'écoute
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADRESSE")]
+        listen: String,
+        /// Dossier des données de démonstration (par défaut : data/ du dépôt)
+        #[arg(long, value_name = "DOSSIER")]
+        data: Option<PathBuf>,
+        /// Construit la base puis s'arrête sans servir
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Sert le site public et l'API sur la base configurée
+    Serve {
+        /// Adresse d'écoute
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADRESSE")]
+        listen: String,
+    },
+    /// Met à jour le schéma de la base
+    Migrate,
+    /// Éditions trimestrielles
+    #[command(subcommand)]
+    Edition(EditionCmd),
+    /// Imports de données
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Exports en données ouvertes
+    #[command(subcommand)]
+    Export(ExportCmd),
+}
+
+/// Commandes sur les éditions.
+#[derive(Debug, Subcommand)]
+pub enum EditionCmd {
+    /// Crée une édition en brouillon
+    Create {
+        /// Identifiant (minuscules, chiffres, tirets), ex. 2026-octobre
+        slug: String,
+        /// Nom affiché, ex. « Octobre 2026 »
+        #[arg(long)]
+        name: String,
+        /// Jeu de règles (2019, 2023, 2025 ; par défaut celui en vigueur)
+        #[arg(long, value_name = "REGLES")]
+        rules: Option<String>,
+        /// Trimestre, ex. 2026-T3
+        #[arg(long)]
+        quarter: Option<String>,
+        /// Date d'arrêt AAAA-MM-JJ (fixe les fenêtres de collecte)
+        #[arg(long)]
+        cutoff: Option<String>,
+    },
+    /// Liste les éditions
+    List {
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Affiche une édition et ses révisions
+    Show {
+        /// Identifiant de l'édition
+        slug: String,
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Passe une édition en consultation des ministères
+    Consult {
+        /// Identifiant de l'édition
+        slug: String,
+    },
+    /// Remet une édition en consultation à l'état de brouillon
+    Draft {
+        /// Identifiant de l'édition
+        slug: String,
+    },
+    /// Publie une édition (une seule transaction)
+    Publish {
+        /// Identifiant de l'édition
+        slug: String,
+    },
+    /// Ouvre la correction d'une édition publiée ; la prochaine publication crée une nouvelle révision
+    Correct {
+        /// Identifiant de l'édition
+        slug: String,
+        /// Motif de la correction (obligatoire)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Compare deux éditions (A plus ancienne, B plus récente)
+    Diff {
+        /// Première édition
+        a: String,
+        /// Seconde édition
+        b: String,
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Synthèse d'une édition
+    Synthesis {
+        /// Identifiant de l'édition
+        slug: String,
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Commandes d'import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Importe un dossier de résultats du scanner (un sous-dossier par identifiant JDMA)
+    Dashlord {
+        /// Dossier des résultats
+        dir: PathBuf,
+        /// Édition qui reçoit les valeurs
+        #[arg(long)]
+        edition: String,
+        /// Importe les lignes valides et signale les autres
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Catalogue CSV donnant noms et organisations des identifiants JDMA
+        #[arg(long, value_name = "FICHIER")]
+        catalogue: Option<PathBuf>,
+    },
+    /// Importe le tableur de travail (CSV ou XLSX)
+    Sheet {
+        /// Fichier CSV ou XLSX
+        file: PathBuf,
+        /// Édition qui reçoit les valeurs
+        #[arg(long)]
+        edition: String,
+        /// Importe les lignes valides et signale les autres
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Correspondance de colonnes (TOML : [columns] Note_Satisfaction = ["Autre nom"])
+        #[arg(long, value_name = "FICHIER")]
+        mapping: Option<PathBuf>,
+    },
+}
+
+/// Commandes d'export.
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Exporte une édition
+    Edition {
+        /// Identifiant de l'édition
+        slug: String,
+        /// Format : csv (point-virgule, BOM), csv-virgule, xlsx, json, schema
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Fichier de sortie (par défaut : sortie standard)
+        #[arg(long, value_name = "FICHIER")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,1 @@
+//! Server-side SVG charts (helper in progress).

@@ -1,0 +1,350 @@
+//! The edition table's query: filters, sort and pagination, all carried in the URL so a filtered
+//! view can be shared. Parsing is strict: an unknown parameter, an unknown indicator or level, a
+//! negative page or a huge page size is a 400 with a French message, never a silent default.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use obs_app::{EditionTable, TableRow};
+use obs_domain::text::fold;
+use obs_domain::{Direction, RuleSet};
+
+/// Largest page size accepted.
+pub const MAX_PER_PAGE: usize = 500;
+/// Default page size.
+pub const DEFAULT_PER_PAGE: usize = 50;
+
+/// A filter on one indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LevelFilter {
+    /// At this level (key).
+    Level(String),
+    /// At goal.
+    Goal,
+    /// Evaluated and not at goal.
+    NotGoal,
+}
+
+/// What to sort on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    /// Title.
+    Title,
+    /// Ministry.
+    Ministere,
+    /// An indicator (slug).
+    Indicator(String),
+}
+
+/// A parsed table query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableQuery {
+    /// Accent-insensitive text search.
+    pub q: String,
+    /// Exact ministry.
+    pub ministere: String,
+    /// Exact administration.
+    pub administration: String,
+    /// Exact domain.
+    pub domaine: String,
+    /// Audience.
+    pub public: String,
+    /// Level filters by indicator slug.
+    pub levels: BTreeMap<String, LevelFilter>,
+    /// Sort column.
+    pub sort: SortKey,
+    /// Descending.
+    pub desc: bool,
+    /// 1-based page.
+    pub page: usize,
+    /// Rows per page.
+    pub per_page: usize,
+    /// Frozen revision asked for, if any.
+    pub revision: Option<i32>,
+}
+
+impl Default for TableQuery {
+    fn default() -> Self {
+        TableQuery {
+            q: String::new(),
+            ministere: String::new(),
+            administration: String::new(),
+            domaine: String::new(),
+            public: String::new(),
+            levels: BTreeMap::new(),
+            sort: SortKey::Title,
+            desc: false,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            revision: None,
+        }
+    }
+}
+
+fn parse_positive(name: &str, v: &str) -> Result<usize, String> {
+    match v.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n as usize),
+        Ok(_) => Err(format!("le paramètre « {name} » doit être un entier positif (reçu « {v} »)")),
+        Err(_) => Err(format!("le paramètre « {name} » doit être un nombre entier (reçu « {v} »)")),
+    }
+}
+
+impl TableQuery {
+    /// Parses URL parameters against a rule set.
+    pub fn parse(pairs: &[(String, String)], rules: &RuleSet) -> Result<TableQuery, String> {
+        let mut q = TableQuery::default();
+        for (k, v) in pairs {
+            let v = v.trim();
+            match k.as_str() {
+                "q" => q.q = v.chars().take(200).collect(),
+                "ministere" => q.ministere = v.to_string(),
+                "administration" => q.administration = v.to_string(),
+                "domaine" => q.domaine = v.to_string(),
+                "public" => q.public = v.to_string(),
+                "tri" => {
+                    q.sort = match v {
+                        "" | "titre" => SortKey::Title,
+                        "ministere" => SortKey::Ministere,
+                        slug if rules.indicator(slug).is_some() => SortKey::Indicator(slug.to_string()),
+                        other => return Err(format!("tri sur « {other} » impossible : colonne inconnue")),
+                    }
+                }
+                "ordre" => {
+                    q.desc = match v {
+                        "" | "asc" => false,
+                        "desc" => true,
+                        other => return Err(format!("ordre « {other} » inconnu : « asc » ou « desc »")),
+                    }
+                }
+                "page" => q.page = parse_positive("page", v)?,
+                "par_page" => {
+                    let n = parse_positive("par_page", v)?;
+                    if n > MAX_PER_PAGE {
+                        return Err(format!("au plus {MAX_PER_PAGE} lignes par page (reçu {n})"));
+                    }
+                    q.per_page = n;
+                }
+                "revision" => {
+                    let n = parse_positive("revision", v)?;
+                    q.revision = Some(i32::try_from(n).map_err(|_| "numéro de révision trop grand".to_string())?);
+                }
+                key if key.starts_with("niveau_") => {
+                    let slug = &key["niveau_".len()..];
+                    let ind = rules
+                        .indicator(slug)
+                        .ok_or_else(|| format!("filtre « {key} » inconnu : pas d'indicateur « {slug} » dans les règles de cette édition"))?;
+                    let f = match v {
+                        "" => continue,
+                        "objectif" => LevelFilter::Goal,
+                        "non-objectif" => LevelFilter::NotGoal,
+                        level if ind.level(level).is_some() => LevelFilter::Level(level.to_string()),
+                        other => return Err(format!("niveau « {other} » inconnu pour l'indicateur « {} »", ind.label)),
+                    };
+                    q.levels.insert(slug.to_string(), f);
+                }
+                other => return Err(format!("paramètre « {other} » inconnu")),
+            }
+        }
+        Ok(q)
+    }
+
+    /// Pairs of the query, without defaults, in a stable order.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut push = |k: &str, v: &str| {
+            if !v.is_empty() {
+                out.push((k.to_string(), v.to_string()));
+            }
+        };
+        push("q", &self.q);
+        push("ministere", &self.ministere);
+        push("administration", &self.administration);
+        push("domaine", &self.domaine);
+        push("public", &self.public);
+        for (slug, f) in &self.levels {
+            let v = match f {
+                LevelFilter::Level(k) => k.as_str(),
+                LevelFilter::Goal => "objectif",
+                LevelFilter::NotGoal => "non-objectif",
+            };
+            push(&format!("niveau_{slug}"), v);
+        }
+        match &self.sort {
+            SortKey::Title => {}
+            SortKey::Ministere => push("tri", "ministere"),
+            SortKey::Indicator(s) => push("tri", s),
+        }
+        if self.desc {
+            push("ordre", "desc");
+        }
+        if self.per_page != DEFAULT_PER_PAGE {
+            push("par_page", &self.per_page.to_string());
+        }
+        if let Some(r) = self.revision {
+            push("revision", &r.to_string());
+        }
+        if self.page != 1 {
+            push("page", &self.page.to_string());
+        }
+        out
+    }
+
+    /// The query string (without `?`).
+    pub fn to_query_string(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.pairs() {
+            s.append_pair(&k, &v);
+        }
+        s.finish()
+    }
+
+    /// The same query on another page.
+    pub fn with_page(&self, page: usize) -> String {
+        let mut q = self.clone();
+        q.page = page;
+        q.to_query_string()
+    }
+
+    /// The query sorted on a column (toggling the order when already sorted on it), back to page 1.
+    pub fn sorted_on(&self, key: SortKey) -> String {
+        let mut q = self.clone();
+        q.desc = q.sort == key && !q.desc;
+        q.sort = key;
+        q.page = 1;
+        q.to_query_string()
+    }
+
+    /// Whether any filter is active.
+    pub fn has_filters(&self) -> bool {
+        !(self.q.is_empty()
+            && self.ministere.is_empty()
+            && self.administration.is_empty()
+            && self.domaine.is_empty()
+            && self.public.is_empty()
+            && self.levels.is_empty())
+    }
+}
+
+fn matches(row: &TableRow, q: &TableQuery, rules: &RuleSet, needle: &str) -> bool {
+    let m = &row.member;
+    let eq = |want: &str, have: &Option<String>| want.is_empty() || have.as_deref() == Some(want);
+    if !eq(&q.ministere, &m.ministere) || !eq(&q.administration, &m.administration) || !eq(&q.domaine, &m.domaine) {
+        return false;
+    }
+    if !q.public.is_empty() && !m.audience.split('|').any(|a| a == q.public) {
+        return false;
+    }
+    if !needle.is_empty() {
+        let hay = fold(&format!(
+            "{} {} {} {}",
+            m.title,
+            m.ministere.as_deref().unwrap_or(""),
+            m.administration.as_deref().unwrap_or(""),
+            m.demarche_id
+        ));
+        if !hay.contains(needle) {
+            return false;
+        }
+    }
+    for (slug, f) in &q.levels {
+        let Some(i) = rules.indicator_index(slug) else { return false };
+        let level = &rules.indicators[i].levels[row.cells[i].level];
+        let ok = match f {
+            LevelFilter::Level(k) => &level.key == k,
+            LevelFilter::Goal => level.goal && !level.is_gray(),
+            LevelFilter::NotGoal => !level.goal && !level.is_gray(),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn compare(a: &TableRow, b: &TableRow, q: &TableQuery, rules: &RuleSet) -> Ordering {
+    let dir = |o: Ordering| if q.desc { o.reverse() } else { o };
+    let by_title = || fold(&a.member.title).cmp(&fold(&b.member.title)).then(a.member.demarche_id.cmp(&b.member.demarche_id));
+    match &q.sort {
+        SortKey::Title => dir(by_title()),
+        SortKey::Ministere => {
+            let ka = a.member.ministere.as_deref().map(fold);
+            let kb = b.member.ministere.as_deref().map(fold);
+            // Rows without ministry go last either way.
+            match (ka, kb) {
+                (None, None) => by_title(),
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(x), Some(y)) => dir(x.cmp(&y)).then_with(by_title),
+            }
+        }
+        SortKey::Indicator(slug) => {
+            let Some(i) = rules.indicator_index(slug) else { return by_title() };
+            let ind = &rules.indicators[i];
+            let (ca, cb) = (&a.cells[i], &b.cells[i]);
+            let (ga, gb) = (ind.levels[ca.level].is_gray(), ind.levels[cb.level].is_gray());
+            // Grey (not evaluated) values always last, whatever the order.
+            match (ga, gb) {
+                (true, false) => return Ordering::Greater,
+                (false, true) => return Ordering::Less,
+                (true, true) => return ca.level.cmp(&cb.level).then_with(by_title),
+                _ => {}
+            }
+            let by_value = match (ca.value, cb.value) {
+                (Some(x), Some(y)) => match ind.direction {
+                    Direction::Higher => y.total_cmp(&x),
+                    Direction::Lower => x.total_cmp(&y),
+                },
+                _ => Ordering::Equal,
+            };
+            dir(ca.level.cmp(&cb.level).then(by_value)).then_with(by_title)
+        }
+    }
+}
+
+/// The rows of a page and the total number of matching rows.
+pub fn apply<'t>(table: &'t EditionTable, q: &TableQuery) -> (Vec<&'t TableRow>, usize) {
+    let needle = fold(&q.q);
+    let mut rows: Vec<&TableRow> = table.rows.iter().filter(|r| matches(r, q, &table.rules, &needle)).collect();
+    rows.sort_by(|a, b| compare(a, b, q, &table.rules));
+    let total = rows.len();
+    let start = (q.page - 1).saturating_mul(q.per_page).min(total);
+    let end = start.saturating_add(q.per_page).min(total);
+    (rows[start..end].to_vec(), total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::from_toml(include_str!("../../../rules/2025.toml")).unwrap()
+    }
+
+    fn parse(s: &str) -> Result<TableQuery, String> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(s.as_bytes()).into_owned().collect();
+        TableQuery::parse(&pairs, &rules())
+    }
+
+    #[test]
+    fn round_trips_through_the_url() {
+        let q = parse("q=impots&ministere=Int%C3%A9rieur&niveau_satisfaction=vert&niveau_uptime=objectif&tri=uptime&ordre=desc&page=2").unwrap();
+        assert_eq!(q.levels.len(), 2);
+        assert_eq!(q.sort, SortKey::Indicator("uptime".into()));
+        let again = parse(&q.to_query_string()).unwrap();
+        assert_eq!(again, q);
+        assert!(q.with_page(3).contains("page=3"));
+        assert!(!q.sorted_on(SortKey::Indicator("uptime".into())).contains("ordre=desc"));
+    }
+
+    #[test]
+    fn bad_parameters_are_refused_in_french() {
+        assert!(parse("page=-1").unwrap_err().contains("entier positif"));
+        assert!(parse("page=abc").unwrap_err().contains("nombre entier"));
+        assert!(parse("par_page=100000").unwrap_err().contains("au plus"));
+        assert!(parse("couleur=rouge").unwrap_err().contains("inconnu"));
+        assert!(parse("niveau_inexistant=vert").unwrap_err().contains("inexistant"));
+        assert!(parse("niveau_satisfaction=violet").unwrap_err().contains("violet"));
+        assert!(parse("tri=nimporte").is_err());
+        assert!(parse("").is_ok());
+    }
+}

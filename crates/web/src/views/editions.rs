@@ -1,0 +1,562 @@
+//! Editions: archive, table of an edition, comparison of two editions, downloads.
+
+use std::collections::BTreeSet;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use obs_app::{Actor, EditionTable, ExportFormat, View};
+use obs_domain::diff::Trend;
+use obs_domain::display::format_count;
+use obs_app::model::Edition;
+
+use super::layout::{Layout, render};
+use super::{CellView, badge_class, cell_view, french_date, published};
+use crate::error::PageError;
+use crate::query::{LevelFilter, SortKey, TableQuery, apply};
+use crate::state::AppState;
+
+fn pairs(raw: Option<String>) -> Vec<(String, String)> {
+    raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
+}
+
+fn rendered<T: askama::Template>(t: &T) -> Result<Html<String>, PageError> {
+    render(t).map_err(|e| {
+        tracing::error!(error = %e, "template");
+        PageError::from(obs_app::AppError::Invalid("rendu de la page impossible".into()))
+    })
+}
+
+/// A download link.
+pub struct Download {
+    /// Label.
+    pub label: &'static str,
+    /// URL.
+    pub href: String,
+    /// Format description.
+    pub detail: &'static str,
+}
+
+/// The downloads of an edition (optionally of a past revision).
+pub fn downloads(slug: &str, revision: Option<i32>) -> Vec<Download> {
+    let suffix = revision.map(|r| format!("?revision={r}")).unwrap_or_default();
+    let d = |file: &str| format!("/editions/{slug}/telecharger/{file}{suffix}");
+    vec![
+        Download { label: "CSV pour tableur", href: d("donnees.csv"), detail: "CSV, UTF-8 avec BOM, séparateur point-virgule" },
+        Download { label: "CSV pour programmes", href: d("donnees-virgule.csv"), detail: "CSV, UTF-8, séparateur virgule" },
+        Download { label: "Classeur Excel", href: d("donnees.xlsx"), detail: "XLSX : démarches, synthèse par ministère, légende" },
+        Download { label: "JSON", href: d("donnees.json"), detail: "JSON, même contenu" },
+        Download { label: "Schéma des données", href: d("schema.json"), detail: "Table Schema (frictionless)" },
+    ]
+}
+
+// ---------------------------------------------------------------- archive
+
+/// One revision in the archive.
+pub struct RevisionView {
+    /// Number.
+    pub number: i32,
+    /// Publication date, French.
+    pub date: String,
+    /// Correction reason.
+    pub reason: Option<String>,
+    /// Link to this revision's table.
+    pub href: String,
+}
+
+/// One edition in the archive.
+pub struct ArchiveEntry {
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Quarter and windows, French.
+    pub period: String,
+    /// Rule set id.
+    pub ruleset: String,
+    /// State label.
+    pub state: String,
+    /// Publication date.
+    pub published: String,
+    /// Revisions.
+    pub revisions: Vec<RevisionView>,
+    /// Downloads.
+    pub downloads: Vec<Download>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "editions.html")]
+struct ArchivePage {
+    layout: Layout,
+    years: Vec<(String, Vec<ArchiveEntry>)>,
+    all: Vec<(String, String)>,
+}
+
+fn period(e: &Edition) -> String {
+    let mut parts = Vec::new();
+    if let Some(q) = &e.quarter {
+        parts.push(format!("trimestre {q}"));
+    }
+    if let Some(c) = &e.cutoff {
+        parts.push(format!("données arrêtées au {}", french_date(c)));
+    }
+    if let (Some(a), Some(b)) = (&e.feedback_from, &e.feedback_to) {
+        parts.push(format!("avis du {} au {}", french_date(a), french_date(b)));
+    }
+    if let (Some(a), Some(b)) = (&e.probe_from, &e.probe_to) {
+        parts.push(format!("sondes du {} au {}", french_date(a), french_date(b)));
+    }
+    parts.join(" ; ")
+}
+
+/// GET /editions
+pub async fn archive(State(s): State<AppState>) -> Result<Html<String>, PageError> {
+    let (list, demo) = published(&s.app).await?;
+    let mut years: Vec<(String, Vec<ArchiveEntry>)> = Vec::new();
+    for e in list.iter().rev() {
+        let revisions = s
+            .app
+            .revisions(&Actor::Public, &e.slug)
+            .await?
+            .into_iter()
+            .map(|r| RevisionView {
+                number: r.revision,
+                date: french_date(&r.published_at),
+                reason: r.reason,
+                href: format!("/editions/{}?revision={}", e.slug, r.revision),
+            })
+            .collect();
+        let year = e.cutoff.as_deref().or(e.published_at.as_deref()).map(|d| d[..4].to_string()).unwrap_or_default();
+        let entry = ArchiveEntry {
+            slug: e.slug.clone(),
+            name: e.name.clone(),
+            period: period(e),
+            ruleset: e.ruleset_id.clone(),
+            state: e.state.clone(),
+            published: e.published_at.as_deref().map(french_date).unwrap_or_default(),
+            revisions,
+            downloads: downloads(&e.slug, None),
+        };
+        match years.last_mut() {
+            Some((y, v)) if *y == year => v.push(entry),
+            _ => years.push((year, vec![entry])),
+        }
+    }
+    let all = list.iter().map(|e| (e.slug.clone(), e.name.clone())).collect();
+    rendered(&ArchivePage { layout: Layout::new("Éditions", "editions", demo), years, all })
+}
+
+// ---------------------------------------------------------------- table
+
+/// A column header.
+pub struct ColumnView {
+    /// Indicator slug.
+    pub slug: String,
+    /// Short label.
+    pub short: String,
+    /// Full label.
+    pub label: String,
+    /// Link sorting on it.
+    pub sort_href: String,
+    /// `ascending` / `descending` / `none`.
+    pub aria_sort: &'static str,
+}
+
+/// A row of the table.
+pub struct RowView {
+    /// Démarche id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Ministry.
+    pub ministere: String,
+    /// Administration.
+    pub administration: String,
+    /// Cells.
+    pub cells: Vec<CellView>,
+}
+
+/// An option of a select.
+pub struct Opt {
+    /// Value.
+    pub value: String,
+    /// Label.
+    pub label: String,
+    /// Selected.
+    pub selected: bool,
+}
+
+/// A select of the filter form.
+pub struct SelectView {
+    /// Field name.
+    pub name: String,
+    /// Field id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Options (the first is "all").
+    pub options: Vec<Opt>,
+}
+
+/// The legend of an indicator.
+pub struct LegendView {
+    /// Slug.
+    pub slug: String,
+    /// Label.
+    pub label: String,
+    /// Description.
+    pub description: String,
+    /// Levels: (label, badge class, threshold text, goal).
+    pub levels: Vec<(String, &'static str, String, bool)>,
+}
+
+/// A pagination link.
+pub struct PageLink {
+    /// Number.
+    pub number: usize,
+    /// URL.
+    pub href: String,
+    /// Current page.
+    pub current: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "table.html")]
+struct TablePage {
+    layout: Layout,
+    slug: String,
+    name: String,
+    revision_note: Option<String>,
+    ruleset: String,
+    columns: Vec<ColumnView>,
+    rows: Vec<RowView>,
+    q: String,
+    selects: Vec<SelectView>,
+    level_selects: Vec<SelectView>,
+    more_level_selects: Vec<SelectView>,
+    has_filters: bool,
+    total: String,
+    shown_from: usize,
+    shown_to: usize,
+    pages: Vec<PageLink>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    legends: Vec<LegendView>,
+    downloads: Vec<Download>,
+    title_sort_href: String,
+    title_aria_sort: &'static str,
+    ministere_sort_href: String,
+    ministere_aria_sort: &'static str,
+    revision_field: Option<i32>,
+    per_page: usize,
+}
+
+fn options(values: BTreeSet<String>, selected: &str, all: &str) -> Vec<Opt> {
+    let mut v = vec![Opt { value: String::new(), label: all.to_string(), selected: selected.is_empty() }];
+    v.extend(values.into_iter().map(|x| Opt { selected: x == selected, label: x.clone(), value: x }));
+    v
+}
+
+fn level_select(table: &EditionTable, q: &TableQuery, i: usize) -> SelectView {
+    let ind = &table.rules.indicators[i];
+    let current = match q.levels.get(&ind.slug) {
+        Some(LevelFilter::Level(k)) => k.clone(),
+        Some(LevelFilter::Goal) => "objectif".into(),
+        Some(LevelFilter::NotGoal) => "non-objectif".into(),
+        None => String::new(),
+    };
+    let mut options = vec![Opt { value: String::new(), label: "Tous les niveaux".into(), selected: current.is_empty() }];
+    if ind.has_colors() {
+        options.push(Opt { value: "objectif".into(), label: "Objectif atteint".into(), selected: current == "objectif" });
+        options.push(Opt { value: "non-objectif".into(), label: "Objectif non atteint".into(), selected: current == "non-objectif" });
+    }
+    for l in &ind.levels {
+        options.push(Opt { value: l.key.clone(), label: l.label.clone(), selected: current == l.key });
+    }
+    SelectView { name: format!("niveau_{}", ind.slug), id: format!("filtre-{}", ind.slug), label: ind.label.clone(), options }
+}
+
+fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
+    match (&q.sort == key, q.desc) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    }
+}
+
+/// GET /editions/{slug}
+pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
+    let pairs = pairs(raw);
+    let edition = s.app.edition(&Actor::Public, &slug).await?;
+    let rev_param = pairs.iter().find(|(k, _)| k == "revision").map(|(_, v)| v.clone());
+    let view = match rev_param.as_deref().map(str::parse::<i32>) {
+        Some(Ok(n)) => View::Revision(n),
+        Some(Err(_)) => return Err(PageError::bad_request("le paramètre « revision » doit être un nombre entier")),
+        None => View::Current,
+    };
+    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
+    let (rows, total) = apply(&table, &q);
+    let pages_count = total.div_ceil(q.per_page).max(1);
+    if q.page > pages_count {
+        return Err(PageError::bad_request(format!("page {} inexistante : il y a {pages_count} page(s)", q.page)));
+    }
+    let rules = &table.rules;
+    let columns = rules
+        .indicators
+        .iter()
+        .map(|ind| {
+            let key = SortKey::Indicator(ind.slug.clone());
+            ColumnView {
+                slug: ind.slug.clone(),
+                short: ind.short_label().to_string(),
+                label: ind.label.clone(),
+                sort_href: format!("?{}", q.sorted_on(key.clone())),
+                aria_sort: aria_sort(&q, &key),
+            }
+        })
+        .collect();
+    let row_views = rows
+        .iter()
+        .map(|r| RowView {
+            id: r.member.demarche_id,
+            title: r.member.title.clone(),
+            ministere: r.member.ministere.clone().unwrap_or_default(),
+            administration: r.member.administration.clone().unwrap_or_default(),
+            cells: rules.indicators.iter().zip(&r.cells).map(|(ind, c)| cell_view(ind, c)).collect(),
+        })
+        .collect();
+    let collect = |f: fn(&obs_app::model::Member) -> Vec<String>| -> BTreeSet<String> {
+        table.rows.iter().flat_map(|r| f(&r.member)).filter(|s| !s.is_empty()).collect()
+    };
+    let selects = vec![
+        SelectView {
+            name: "ministere".into(),
+            id: "filtre-ministere".into(),
+            label: "Ministère".into(),
+            options: options(collect(|m| m.ministere.clone().into_iter().collect()), &q.ministere, "Tous les ministères"),
+        },
+        SelectView {
+            name: "administration".into(),
+            id: "filtre-administration".into(),
+            label: "Administration".into(),
+            options: options(collect(|m| m.administration.clone().into_iter().collect()), &q.administration, "Toutes les administrations"),
+        },
+        SelectView {
+            name: "domaine".into(),
+            id: "filtre-domaine".into(),
+            label: "Domaine".into(),
+            options: options(collect(|m| m.domaine.clone().into_iter().collect()), &q.domaine, "Tous les domaines"),
+        },
+        SelectView {
+            name: "public".into(),
+            id: "filtre-public".into(),
+            label: "Public".into(),
+            options: options(collect(|m| m.audience.split('|').map(String::from).collect()), &q.public, "Tous les publics"),
+        },
+    ];
+    let (key_idx, other_idx): (Vec<usize>, Vec<usize>) = (0..rules.indicators.len()).partition(|&i| rules.indicators[i].key);
+    let legends = rules
+        .indicators
+        .iter()
+        .map(|ind| LegendView {
+            slug: ind.slug.clone(),
+            label: ind.label.clone(),
+            description: ind.description.clone(),
+            levels: ind
+                .levels
+                .iter()
+                .map(|l| (l.label.clone(), badge_class(l.color), l.threshold_fr(ind.format).unwrap_or_default(), l.goal))
+                .collect(),
+        })
+        .collect();
+    let window = 2;
+    let pages = (1..=pages_count)
+        .filter(|&n| n == 1 || n == pages_count || n.abs_diff(q.page) <= window)
+        .map(|n| PageLink { number: n, href: format!("?{}", q.with_page(n)), current: n == q.page })
+        .collect();
+    let revision_note = table.revision.as_ref().map(|r| {
+        let mut s = format!("Révision {} publiée le {}", r.revision, french_date(&r.published_at));
+        if let Some(reason) = &r.reason {
+            s.push_str(&format!(" — correction : {reason}"));
+        }
+        if r.revision < edition.current_revision {
+            s.push_str(&format!(" (une révision plus récente, n° {}, existe)", edition.current_revision));
+        }
+        s
+    });
+    let start = (q.page - 1) * q.per_page;
+    let page = TablePage {
+        layout: Layout::new(format!("Édition {}", edition.name), "editions", edition.demo).crumb("Éditions", "/editions"),
+        slug: slug.clone(),
+        name: edition.name.clone(),
+        revision_note,
+        ruleset: rules.name.clone(),
+        columns,
+        rows: row_views,
+        q: q.q.clone(),
+        selects,
+        level_selects: key_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
+        more_level_selects: other_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
+        has_filters: q.has_filters(),
+        total: format_count(total as u64),
+        shown_from: if total == 0 { 0 } else { start + 1 },
+        shown_to: (start + q.per_page).min(total),
+        prev_href: (q.page > 1).then(|| format!("?{}", q.with_page(q.page - 1))),
+        next_href: (q.page < pages_count).then(|| format!("?{}", q.with_page(q.page + 1))),
+        pages,
+        legends,
+        downloads: downloads(&slug, q.revision),
+        title_sort_href: format!("?{}", q.sorted_on(SortKey::Title)),
+        title_aria_sort: aria_sort(&q, &SortKey::Title),
+        ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
+        ministere_aria_sort: aria_sort(&q, &SortKey::Ministere),
+        revision_field: q.revision,
+        per_page: q.per_page,
+    };
+    rendered(&page)
+}
+
+// ---------------------------------------------------------------- compare
+
+/// A level change for the template.
+pub struct ChangeView {
+    /// Démarche id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Indicator label.
+    pub indicator: String,
+    /// Before (label, class).
+    pub from: (String, &'static str),
+    /// After (label, class).
+    pub to: (String, &'static str),
+    /// "en hausse" / "en baisse" / "autre".
+    pub trend: &'static str,
+}
+
+#[derive(askama::Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    layout: Layout,
+    a: (String, String),
+    b: Option<(String, String)>,
+    choices: Vec<(String, String)>,
+    entered: Vec<(i64, String)>,
+    left: Vec<(i64, String)>,
+    changes: Vec<ChangeView>,
+    summary: Vec<(String, usize, usize, usize)>,
+    moves: Vec<(i64, String, u32, u32)>,
+}
+
+/// GET /editions/{slug}/comparer?avec=OTHER
+pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
+    let pairs = pairs(raw);
+    for (k, _) in &pairs {
+        if k != "avec" {
+            return Err(PageError::bad_request(format!("paramètre « {k} » inconnu")));
+        }
+    }
+    let (list, demo) = published(&s.app).await?;
+    let a = s.app.edition(&Actor::Public, &slug).await?;
+    let other = pairs.iter().find(|(k, _)| k == "avec").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let choices = list.iter().filter(|e| e.slug != slug).map(|e| (e.slug.clone(), e.name.clone())).collect();
+    let mut page = ComparePage {
+        layout: Layout::new(format!("Comparer l'édition {}", a.name), "editions", demo).crumb("Éditions", "/editions"),
+        a: (a.slug.clone(), a.name.clone()),
+        b: None,
+        choices,
+        entered: Vec::new(),
+        left: Vec::new(),
+        changes: Vec::new(),
+        summary: Vec::new(),
+        moves: Vec::new(),
+    };
+    if let Some(other) = other {
+        let b = s.app.edition(&Actor::Public, &other).await?;
+        // Always compare from the older to the newer edition.
+        let (older, newer) = if a.cutoff <= b.cutoff { (&a, &b) } else { (&b, &a) };
+        let d = s.app.diff(&Actor::Public, &older.slug, &newer.slug).await?;
+        let tb = s.app.table(&Actor::Public, &newer.slug, View::Current).await?;
+        let label = |slug: &str| tb.rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
+        page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
+        page.a = (older.slug.clone(), older.name.clone());
+        page.b = Some((newer.slug.clone(), newer.name.clone()));
+        page.entered = d.entered.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
+        page.left = d.left.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
+        for ind in &tb.rules.indicators {
+            let of = d.changes.iter().filter(|c| c.indicator == ind.slug);
+            let (up, down, other) = of.fold((0, 0, 0), |(u, dn, o), c| match c.trend {
+                Trend::Up => (u + 1, dn, o),
+                Trend::Down => (u, dn + 1, o),
+                Trend::Other => (u, dn, o + 1),
+            });
+            page.summary.push((ind.label.clone(), up, down, other));
+        }
+        page.changes = d
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                id: c.demarche_id,
+                title: c.title.clone(),
+                indicator: label(&c.indicator),
+                from: (c.from.clone(), badge_class(c.from_color)),
+                to: (c.to.clone(), badge_class(c.to_color)),
+                trend: match c.trend {
+                    Trend::Up => "en hausse",
+                    Trend::Down => "en baisse",
+                    Trend::Other => "autre",
+                },
+            })
+            .collect();
+        page.moves = d.biggest_moves.iter().map(|m| (m.demarche_id, m.title.clone(), m.up, m.down)).collect();
+    }
+    rendered(&page)
+}
+
+// ---------------------------------------------------------------- downloads
+
+/// GET /editions/{slug}/telecharger/{file}
+pub async fn download(
+    State(s): State<AppState>,
+    Path((slug, file)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let format = match file.as_str() {
+        "donnees.csv" => ExportFormat::Csv,
+        "donnees-virgule.csv" => ExportFormat::CsvComma,
+        "donnees.xlsx" => ExportFormat::Xlsx,
+        "donnees.json" => ExportFormat::Json,
+        "schema.json" => ExportFormat::Schema,
+        other => return Err(PageError::not_found(format!("fichier « {other} »"))),
+    };
+    let mut view = View::Current;
+    for (k, v) in pairs(raw) {
+        match (k.as_str(), v.parse::<i32>()) {
+            ("revision", Ok(n)) => view = View::Revision(n),
+            _ => return Err(PageError::bad_request(format!("paramètre « {k} » invalide"))),
+        }
+    }
+    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let rev = table.revision.as_ref().map(|r| r.revision).unwrap_or(0);
+    // A published revision never changes, so (edition, revision, file, program version) is a
+    // strong validator.
+    let etag = format!("\"{slug}-r{rev}-{file}-v{}\"", env!("CARGO_PKG_VERSION"));
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return Ok(axum::http::StatusCode::NOT_MODIFIED.into_response());
+    }
+    let bytes = obs_app::export_table(&table, format)?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
+    let name = format!("observatoire-{slug}-r{rev}{}", format.file_suffix());
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    Ok(resp)
+}

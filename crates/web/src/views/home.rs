@@ -1,0 +1,82 @@
+//! Accueil: the current edition's headline figures.
+
+use axum::extract::State;
+use axum::response::Html;
+use obs_app::Actor;
+use obs_domain::display::{format_count, format_delta_points, format_share};
+
+use super::layout::{Layout, render};
+use super::{french_date, published};
+use crate::error::PageError;
+use crate::state::AppState;
+
+/// One key figure.
+pub struct KeyFigure {
+    /// Indicator label.
+    pub label: String,
+    /// Indicator slug.
+    pub slug: String,
+    /// "72,4 %" or "—".
+    pub share: String,
+    /// "181 démarches sur 250 évaluées".
+    pub denominator: String,
+    /// "+3,2 pts depuis Septembre 2024", if comparable.
+    pub delta: Option<String>,
+    /// Whether the indicator has colour levels (usage does not).
+    pub colored: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    edition: Option<(String, String, String)>,
+    demarches: String,
+    figures: Vec<KeyFigure>,
+    target: String,
+    editions_count: usize,
+}
+
+/// GET /
+pub async fn show(State(s): State<AppState>) -> Result<Html<String>, PageError> {
+    let (list, demo) = published(&s.app).await?;
+    let mut page = HomePage {
+        layout: Layout::new("Accueil", "accueil", demo),
+        edition: None,
+        demarches: "0".into(),
+        figures: Vec::new(),
+        target: "80".into(),
+        editions_count: list.len(),
+    };
+    if let Some(current) = list.last() {
+        let syn = s.app.synthesis(&Actor::Public, &current.slug).await?;
+        let prev = match list.len().checked_sub(2).map(|i| &list[i]) {
+            Some(p) => Some((p.name.clone(), s.app.synthesis(&Actor::Public, &p.slug).await?)),
+            None => None,
+        };
+        let table = s.app.table(&Actor::Public, &current.slug, obs_app::View::Current).await?;
+        page.target = obs_domain::display::french_decimal(table.rules.target, 0);
+        page.edition = Some((
+            current.name.clone(),
+            current.slug.clone(),
+            current.published_at.as_deref().map(french_date).unwrap_or_default(),
+        ));
+        page.demarches = format_count(syn.demarches);
+        for ind in table.rules.key_indicators() {
+            let Some(i) = syn.indicators.iter().find(|x| x.slug == ind.slug) else { continue };
+            let delta = prev.as_ref().and_then(|(name, p)| {
+                let ps = p.indicators.iter().find(|x| x.slug == ind.slug)?.share?;
+                Some(format!("{} depuis {name}", format_delta_points(i.share? - ps)))
+            });
+            page.figures.push(KeyFigure {
+                label: ind.label.clone(),
+                slug: ind.slug.clone(),
+                share: i.share.map(format_share).unwrap_or_else(|| "—".into()),
+                denominator: format!("{} démarches à l'objectif sur {} évaluées", format_count(i.at_goal), format_count(i.evaluated)),
+                delta,
+                colored: ind.has_colors(),
+            });
+        }
+    }
+    Ok(render(&page).map_err(|_| PageError::bad_request("rendu impossible"))?)
+}
