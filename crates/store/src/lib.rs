@@ -265,17 +265,25 @@ impl Store {
         Ok(cols)
     }
 
-    /// Creates a fresh, empty PostgreSQL database next to `base_url` (for tests and benchmarks)
-    /// and returns a migrated store on it with its name.
-    pub async fn throwaway_postgres(base_url: &str, name: &str) -> Result<Store> {
+    /// Creates a fresh, empty PostgreSQL database (no schema) next to `base_url`, dropping any
+    /// previous one of that name, and returns its URL. For tests and benchmarks.
+    pub async fn create_postgres_database(base_url: &str, name: &str) -> Result<String> {
         let admin = PgPoolOptions::new().max_connections(1).connect(base_url).await?;
-        let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>().to_lowercase();
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {safe} WITH (FORCE)"))).execute(&admin).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {safe}"))).execute(&admin).await?;
         admin.close().await;
-        let opts = PgConnectOptions::from_str(base_url)?.database(&safe);
-        let pool = PgPoolOptions::new().max_connections(8).connect_with(opts).await?;
-        let store = Store { pool: Pool::Postgres(pool) };
+        let opts = PgConnectOptions::from_str(base_url)?;
+        let host = opts.get_host();
+        let port = opts.get_port();
+        let user = opts.get_username();
+        Ok(format!("postgres://{user}@{host}:{port}/{safe}"))
+    }
+
+    /// A migrated store on a fresh PostgreSQL database next to `base_url` (tests, benchmarks).
+    pub async fn throwaway_postgres(base_url: &str, name: &str) -> Result<Store> {
+        let url = Store::create_postgres_database(base_url, name).await?;
+        let store = Store::connect(&url).await?;
         store.migrate().await?;
         Ok(store)
     }
