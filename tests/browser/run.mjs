@@ -444,9 +444,9 @@ async function main() {
           return [];
         });
       }
-
-      await page.close();
     } finally {
+      // context.close() closes its pages (page.close() on a Chromium error page,
+      // e.g. after a refused connection, was seen to take a minute).
       await context.close();
     }
 
