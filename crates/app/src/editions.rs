@@ -302,6 +302,16 @@ impl App {
             })
             .collect();
         let members: Vec<_> = table.rows.iter().map(|r| r.member.clone()).collect();
+        // Membership of the observed list is dated: démarches of the previous published edition
+        // that are not in this one leave the list on this edition's cut-off.
+        if let Some(prev) = previous_published(&mut tx, &e).await? {
+            let left_on = e.cutoff.clone().unwrap_or_else(|| now[..10].to_string());
+            for m in revisions::members(tx.conn(), prev.id, prev.current_revision).await? {
+                if !by_id.contains_key(&m.demarche_id) {
+                    obs_store::demarches::mark_left(tx.conn(), m.demarche_id, &left_on, &format!("absente de l'édition {}", e.slug)).await?;
+                }
+            }
+        }
         revisions::put_ruleset(tx.conn(), &loaded.hash, &loaded.rules.id, &loaded.source, &now).await?;
         revisions::insert(tx.conn(), &rev).await?;
         revisions::insert_members(tx.conn(), e.id, revision, &members).await?;
@@ -318,6 +328,15 @@ impl App {
         tx.commit().await?;
         Ok(rev)
     }
+}
+
+/// The latest published edition cut before `e` (by cut-off date), if any.
+async fn previous_published(src: &mut impl Lend, e: &Edition) -> Result<Option<Edition>> {
+    let all = editions::list(src.conn()).await?;
+    Ok(all
+        .into_iter()
+        .filter(|x| x.id != e.id && x.current_revision > 0 && x.cutoff.is_some() && x.cutoff < e.cutoff)
+        .max_by(|a, b| a.cutoff.cmp(&b.cutoff)))
 }
 
 fn can_read(actor: &Actor, e: &Edition) -> bool {

@@ -20,6 +20,7 @@ mod demarche;
 mod editions;
 mod error;
 pub mod import;
+mod insights;
 pub mod policy;
 mod publication;
 pub mod rules;
@@ -29,6 +30,7 @@ pub use demarche::{Appearance, DemarcheView};
 pub use editions::{EditionInput, View};
 pub use error::{AppError, Result};
 pub use import::{ImportOptions, ImportReport};
+pub use insights::{EvolutionPoint, Scope, group_names, scope_synthesis};
 pub use obs_store::Store;
 /// Storage types that cross into the web layer (plain data).
 pub mod model {

@@ -249,6 +249,12 @@ both!(diff_and_exports_agree, |db| {
     assert_eq!(d.entered.len(), ids(&b).difference(&ids(&a)).count());
     assert_eq!(d.left.len(), ids(&a).difference(&ids(&b)).count());
     assert!(!d.changes.is_empty());
+    // Leaving the observed list is a dated event in the démarche's history.
+    let gone = d.left.first().expect("some démarches left between 2024 and 2025").demarche_id;
+    let versions = app.demarche(&op(), gone).await.unwrap().versions;
+    let last = versions.last().unwrap();
+    assert!(!last.observed && last.valid_from == "2025-12-31", "{versions:?}");
+    assert!(versions.iter().any(|v| v.observed));
     let csv = app.export(&op(), "2025-decembre", ExportFormat::Csv).await.unwrap();
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM");
     let mut rdr = csv::ReaderBuilder::new().delimiter(b';').from_reader(&csv[3..]);

@@ -143,3 +143,20 @@ pub async fn history(conn: Conn<'_>, id: i64) -> Result<Vec<Version>> {
         ).bind(id).fetch_all(&mut *c).await?
     }))
 }
+
+/// Records that a démarche left the observed list on `valid_from`: a copy of its latest version
+/// with `observed` false (no-op when its latest version already says so).
+pub async fn mark_left(conn: Conn<'_>, id: i64, valid_from: &str, source: &str) -> Result<()> {
+    with_conn!(conn, c, _DB => {
+        sqlx::query(
+            "INSERT INTO demarche_versions (demarche_id, valid_from, title, ministere_id, administration_id, domaine_id, url, observed, source) \
+             SELECT demarche_id, $2, title, ministere_id, administration_id, domaine_id, url, $3, $4 FROM demarche_versions \
+             WHERE demarche_id = $1 AND valid_from < $2 AND observed = $5 \
+             AND valid_from = (SELECT MAX(valid_from) FROM demarche_versions WHERE demarche_id = $1 AND valid_from < $2) \
+             ON CONFLICT (demarche_id, valid_from) DO NOTHING",
+        )
+        .bind(id).bind(valid_from).bind(false).bind(source).bind(true)
+        .execute(&mut *c).await?;
+    });
+    Ok(())
+}
