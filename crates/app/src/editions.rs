@@ -168,7 +168,7 @@ impl App {
                 authorize(actor, Action::ReadDraft)?;
                 let mut h = self.store.conn().await?;
                 let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
-                Ok(Arc::new(compute_draft(&mut h, e, rules).await?))
+                Ok(Arc::new(compute_draft(&mut h, e, rules).await?.0))
             }
         }
     }
@@ -259,7 +259,7 @@ impl App {
         };
         state.check_transition(next_state).map_err(AppError::Refused)?;
         let loaded = self.rules.get(&e.ruleset_id)?.clone();
-        let table = compute_draft(&mut tx, e.clone(), loaded.rules.clone()).await?;
+        let (table, latest) = compute_draft(&mut tx, e.clone(), loaded.rules.clone()).await?;
         if !table.errors.is_empty() {
             return Err(AppError::Refused(format!(
                 "publication impossible, {} valeur(s) ne correspondent à aucun niveau des règles « {} » :\n{}",
@@ -282,7 +282,6 @@ impl App {
         };
         // Freeze every latest raw value of the members (also those of indicators outside the rule
         // set, which derived indicators read), with the level key as a cache for filtering.
-        let latest = measurements::latest(tx.conn(), e.id).await?;
         let level_key = |row: Option<&crate::TableRow>, slug: &str| -> String {
             let (Some(row), Some(i)) = (row, loaded.rules.indicator_index(slug)) else { return String::new() };
             loaded.rules.indicators[i].levels[row.cells[i].level].key.clone()
@@ -348,18 +347,23 @@ pub(crate) fn state_of(e: &Edition) -> Result<EditionState> {
     EditionState::parse(&e.state).ok_or_else(|| AppError::Invalid(format!("état d'édition inconnu « {} »", e.state)))
 }
 
-/// Computes the draft table from the latest measurements of an edition.
-pub(crate) async fn compute_draft(src: &mut impl Lend, e: Edition, rules: Arc<RuleSet>) -> Result<EditionTable> {
+/// Computes the draft table from the latest measurements of an edition; also returns those
+/// measurements (publication freezes them).
+pub(crate) async fn compute_draft(
+    src: &mut impl Lend,
+    e: Edition,
+    rules: Arc<RuleSet>,
+) -> Result<(EditionTable, Vec<measurements::Measurement>)> {
     let members = editions::members(src.conn(), e.id).await?;
     let latest = measurements::latest(src.conn(), e.id).await?;
     let mut values: HashMap<i64, HashMap<String, Raw>> = HashMap::new();
-    for m in latest {
-        if let Some(value) = raw_from_columns(m.value_num, m.value_text, m.sample_count) {
-            values.entry(m.demarche_id).or_default().insert(m.indicator, Raw { value, measurement_id: Some(m.id) });
+    for m in &latest {
+        if let Some(value) = raw_from_columns(m.value_num, m.value_text.clone(), m.sample_count) {
+            values.entry(m.demarche_id).or_default().insert(m.indicator.clone(), Raw { value, measurement_id: Some(m.id) });
         }
     }
     let (rows, errors) = classify_rows(&rules, members, &values);
-    Ok(EditionTable { edition: e, revision: None, rules, rows, errors })
+    Ok((EditionTable { edition: e, revision: None, rules, rows, errors }, latest))
 }
 
 #[cfg(test)]

@@ -41,12 +41,18 @@ pub enum Command {
         /// Construit la base puis s'arrête sans servir
         #[arg(long)]
         no_serve: bool,
+        /// Dossier de fichiers supplémentaires servis sous /fichiers/
+        #[arg(long, value_name = "DOSSIER")]
+        files: Option<PathBuf>,
     },
     /// Sert le site public et l'API sur la base configurée
     Serve {
         /// Adresse d'écoute
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADRESSE")]
         listen: String,
+        /// Dossier de fichiers supplémentaires servis sous /fichiers/
+        #[arg(long, value_name = "DOSSIER")]
+        files: Option<PathBuf>,
     },
     /// Met à jour le schéma de la base
     Migrate,

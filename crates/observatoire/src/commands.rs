@@ -90,11 +90,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("Schéma à jour.");
             Ok(())
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, files } => {
             let app = open(g).await?;
-            obs_web::serve(Arc::new(app), &listen).await
+            obs_web::serve(Arc::new(app), &listen, files.as_deref()).await
         }
-        Command::Demo { listen, data, no_serve } => demo(g, &listen, data, no_serve).await,
+        Command::Demo { listen, data, no_serve, files } => demo(g, &listen, data, no_serve, files).await,
         Command::Edition(cmd) => edition(g, cmd).await,
         Command::Import(cmd) => import(g, cmd).await,
         Command::Export(ExportCmd::Edition { slug, format, out }) => {
@@ -117,7 +117,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool) -> Result<()> {
+async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, files: Option<PathBuf>) -> Result<()> {
     let url = match std::env::var("DATABASE_URL") {
         Ok(u) if !u.is_empty() => u,
         _ => {
@@ -150,7 +150,7 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool) -
     if no_serve {
         return Ok(());
     }
-    obs_web::serve(Arc::new(app), listen).await
+    obs_web::serve(Arc::new(app), listen, files.as_deref()).await
 }
 
 async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {

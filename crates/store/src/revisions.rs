@@ -89,7 +89,7 @@ pub async fn insert_members(conn: Conn<'_>, edition_id: i64, revision: i32, memb
 /// Inserts the frozen cells of a revision.
 pub async fn insert_cells(conn: Conn<'_>, edition_id: i64, revision: i32, cells: &[FrozenCell]) -> Result<()> {
     with_conn!(conn, c, DB => {
-        for chunk in cells.chunks(1000) {
+        for chunk in cells.chunks(3000) {
             let mut qb = sqlx::QueryBuilder::<DB>::new(
                 "INSERT INTO revision_cells (edition_id, revision, demarche_id, indicator, value_num, value_text, sample_count, level_key, measurement_id) ",
             );

@@ -30,7 +30,20 @@ pub async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Respon
     resp
 }
 
-/// The bytes of an embedded file (used by benchmarks and tests).
-pub fn bytes(path: &str) -> Option<Vec<u8>> {
-    Assets::get(path).map(|f| f.data.into_owned())
+/// Serves `/fichiers/{name}` from the files loaded at start (see `AppState::with_files`).
+pub async fn extra_file(
+    axum::extract::State(s): axum::extract::State<crate::state::AppState>,
+    Path(name): Path<String>,
+) -> Response {
+    match s.files.get(&name) {
+        Some(bytes) => {
+            let mime = mime_guess::from_path(&name).first_or_octet_stream().to_string();
+            let mut resp = bytes.clone().into_response();
+            if let Ok(v) = HeaderValue::from_str(&mime) {
+                resp.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            resp
+        }
+        None => crate::error::PageError::not_found(format!("fichier « {name} »")).into_response(),
+    }
 }

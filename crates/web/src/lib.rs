@@ -27,11 +27,14 @@ mod views;
 pub use router::router;
 pub use state::AppState;
 
-/// Serves the site on `listen` until Ctrl-C.
-pub async fn serve(app: Arc<obs_app::App>, listen: &str) -> anyhow::Result<()> {
+/// Serves the site on `listen` until Ctrl-C, with extra files from `files_dir` if given.
+pub async fn serve(app: Arc<obs_app::App>, listen: &str, files_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
     let addr: SocketAddr = listen.parse().with_context(|| format!("adresse d'écoute « {listen} » invalide"))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("écoute sur {addr} impossible"))?;
-    let state = AppState::new(app);
+    let mut state = AppState::new(app);
+    if let Some(dir) = files_dir {
+        state = state.with_files(dir).with_context(|| format!("dossier « {} » illisible", dir.display()))?;
+    }
     eprintln!("Observatoire disponible sur http://{addr}/");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async {

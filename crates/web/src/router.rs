@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/docs", get(api::docs))
         // Assets and health
         .route("/static/{*path}", get(assets::static_file))
+        .route("/fichiers/{name}", get(assets::extra_file))
         .route("/sante", get(|| async { "ok" }))
         .fallback(|| async { PageError::not_found("cette page n'existe pas") })
         .layer(middleware::from_fn(headers::security_headers))

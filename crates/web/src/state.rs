@@ -1,5 +1,7 @@
 //! Shared state of the web server.
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use obs_app::App;
@@ -9,11 +11,27 @@ use obs_app::App;
 pub struct AppState {
     /// The application.
     pub app: Arc<App>,
+    /// Extra files served under `/fichiers/`, read into memory at start (documents to publish
+    /// beside the observatory, or the reference file of the web benchmark).
+    pub files: Arc<HashMap<String, Vec<u8>>>,
 }
 
 impl AppState {
     /// Wraps the application.
     pub fn new(app: Arc<App>) -> AppState {
-        AppState { app }
+        AppState { app, files: Arc::new(HashMap::new()) }
+    }
+
+    /// Loads every regular file of `dir` (not recursive) to serve under `/fichiers/NAME`.
+    pub fn with_files(mut self, dir: &Path) -> std::io::Result<AppState> {
+        let mut files = HashMap::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if entry.file_type()?.is_file() {
+                files.insert(entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path())?);
+            }
+        }
+        self.files = Arc::new(files);
+        Ok(self)
     }
 }
