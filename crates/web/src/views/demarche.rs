@@ -1,12 +1,447 @@
-//! The démarche page (helper in progress).
+//! The démarche page: identity, every indicator of the latest edition with its raw value and
+//! provenance, history across editions (charts over the threshold bands, with data tables) and
+//! the dated history of its descriptive fields.
 
 use axum::extract::{Path, State};
 use axum::response::Html;
+use obs_app::{Actor, Appearance, DemarcheView};
+use obs_app::model::{Measurement, Version};
+use obs_domain::display::{format_count, format_number, french_decimal};
+use obs_domain::{Format, Indicator, RawValue, RuleSet};
 
+use super::layout::{Layout, render};
+use super::{CellView, badge_class, cell_view, french_date};
+use crate::charts::{self, Band, LinePoint, YAxis};
 use crate::error::PageError;
 use crate::state::AppState;
 
+fn rendered<T: askama::Template>(t: &T) -> Result<Html<String>, PageError> {
+    render(t).map_err(|e| {
+        tracing::error!(error = %e, "template");
+        PageError::from(obs_app::AppError::Invalid("rendu de la page impossible".into()))
+    })
+}
+
+/// Provenance of a raw value.
+pub struct SourceView {
+    /// Kind of source, French.
+    pub kind: String,
+    /// File, probe or declaration reference.
+    pub reference: Option<String>,
+    /// Measurement window, French.
+    pub window: Option<String>,
+    /// Recording date, French.
+    pub recorded: String,
+}
+
+/// One indicator in the latest edition.
+pub struct IndicatorRow {
+    /// Label.
+    pub label: String,
+    /// Classified cell.
+    pub cell: CellView,
+    /// Raw value as measured.
+    pub raw: String,
+    /// Where it comes from.
+    pub source: Option<SourceView>,
+}
+
+/// One edition in an indicator's history.
+pub struct HistoryRow {
+    /// Edition name.
+    pub edition: String,
+    /// Edition slug.
+    pub slug: String,
+    /// Value, truncated ("7,9 / 10") or "—".
+    pub value: String,
+    /// Level under that edition's rules (label, badge class), or none when the indicator is absent.
+    pub level: Option<(String, &'static str)>,
+}
+
+/// The history of a numeric indicator.
+pub struct NumericHistory {
+    /// Slug.
+    pub slug: String,
+    /// Label.
+    pub label: String,
+    /// The chart.
+    pub svg: String,
+    /// What the bands are (caption of the chart).
+    pub bands_note: String,
+    /// One row per edition.
+    pub rows: Vec<HistoryRow>,
+}
+
+/// One change in the descriptive history.
+pub struct VersionRow {
+    /// First day, French.
+    pub from: String,
+    /// What changed.
+    pub changes: String,
+    /// Title.
+    pub title: String,
+    /// Ministry / administration / domain.
+    pub organisation: Vec<String>,
+    /// URL.
+    pub url: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "demarche.html")]
+struct DemarchePage {
+    layout: Layout,
+    id: i64,
+    title: String,
+    identity: Vec<(&'static str, String)>,
+    url: Option<String>,
+    url_text: Option<String>,
+    latest: (String, String, String),
+    indicators: Vec<IndicatorRow>,
+    numeric: Vec<NumericHistory>,
+    label_columns: Vec<String>,
+    label_rows: Vec<(String, String, Vec<Option<CellView>>)>,
+    unmeasured: Vec<String>,
+    editions: Vec<(String, String)>,
+    versions: Vec<VersionRow>,
+}
+
+/// French name of a measurement source kind.
+fn source_kind(kind: &str) -> String {
+    match kind {
+        "import" => "Fichier importé".into(),
+        "sonde" => "Sonde automatique".into(),
+        "avis" => "Avis des usagers (« Je donne mon avis »)".into(),
+        "testeur" => "Test humain".into(),
+        "ministere" => "Déclaration du ministère".into(),
+        other => other.to_string(),
+    }
+}
+
+fn source_view(m: &Measurement) -> SourceView {
+    let window = match (&m.window_from, &m.window_to) {
+        (Some(a), Some(b)) => Some(format!("du {} au {}", french_date(a), french_date(b))),
+        (Some(a), None) => Some(format!("à partir du {}", french_date(a))),
+        (None, Some(b)) => Some(format!("jusqu'au {}", french_date(b))),
+        (None, None) => None,
+    };
+    SourceView { kind: source_kind(&m.source), reference: m.source_ref.clone(), window, recorded: french_date(&m.recorded_at) }
+}
+
+/// The exact number, French decimal comma, every digit kept.
+fn exact(v: f64) -> String {
+    let s = format!("{v}");
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let (neg, digits) = int.strip_prefix('-').map_or((false, int), |d| (true, d));
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&obs_domain::display::group_thousands(digits));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+fn raw_text(v: &RawValue) -> String {
+    match v {
+        RawValue::Number { value, count: Some(n) } => format!("{} (échantillon de {})", exact(*value), format_count(*n)),
+        RawValue::Number { value, count: None } => exact(*value),
+        RawValue::Text(t) => format!("« {t} »"),
+    }
+}
+
+/// Whether an indicator takes numbers.
+fn is_numeric(ind: &Indicator) -> bool {
+    ind.levels.iter().any(|l| l.is_numeric())
+}
+
+/// The vertical axis for an indicator's format.
+fn axis_for(format: Format) -> YAxis {
+    match format {
+        Format::Score10 => YAxis { include: vec![0.0, 10.0], lower: Some(0.0), upper: Some(10.0), unit: "/ 10".into() },
+        Format::Percent | Format::PercentInt => YAxis { include: vec![], lower: Some(0.0), upper: Some(100.0), unit: "%".into() },
+        Format::Millis => YAxis { include: vec![0.0], lower: Some(0.0), upper: None, unit: "ms".into() },
+        Format::Points => YAxis { include: vec![0.0], lower: None, upper: None, unit: "pts".into() },
+        Format::Count | Format::Label => YAxis { include: vec![0.0], lower: Some(0.0), upper: None, unit: String::new() },
+    }
+}
+
+/// The coloured threshold bands of an indicator.
+fn bands_for(ind: &Indicator) -> Vec<Band> {
+    ind.levels
+        .iter()
+        .filter(|l| l.is_numeric() && !l.is_gray())
+        .map(|l| Band { from: l.min, to: l.max, color: l.color, label: l.label.clone() })
+        .collect()
+}
+
+/// "Optimal : à partir de 99,9 % ; Partiel : …".
+fn thresholds_text(ind: &Indicator) -> String {
+    ind.levels
+        .iter()
+        .filter(|l| l.is_numeric() && !l.is_gray())
+        .map(|l| format!("{} ({}) : {}", l.label, l.color.label_fr(), l.threshold_fr(ind.format).unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// The indicators to show, in the order of the latest rules, then those only older rules have.
+fn all_indicators(appearances: &[Appearance]) -> Vec<(String, Indicator)> {
+    let mut out: Vec<(String, Indicator)> = Vec::new();
+    for a in appearances.iter().rev() {
+        for ind in &a.table.rules.indicators {
+            if !out.iter().any(|(s, _)| *s == ind.slug) {
+                out.push((ind.slug.clone(), ind.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn cell_in<'a>(a: &'a Appearance, slug: &str) -> Option<(&'a Indicator, &'a obs_domain::Cell)> {
+    let rules: &RuleSet = &a.table.rules;
+    let i = rules.indicator_index(slug)?;
+    Some((&rules.indicators[i], &a.table.rows[a.row].cells[i]))
+}
+
+fn version_rows(versions: &[Version]) -> Vec<VersionRow> {
+    let org = |v: &Version| {
+        [("Ministère", &v.ministere), ("Administration", &v.administration), ("Domaine", &v.domaine)]
+            .iter()
+            .filter_map(|(k, x)| x.as_ref().map(|x| format!("{k} : {x}")))
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    let mut prev: Option<&Version> = None;
+    for v in versions {
+        let changes = match prev {
+            None => "Première version connue".to_string(),
+            Some(p) => {
+                let mut c = Vec::new();
+                if p.title != v.title {
+                    c.push("intitulé");
+                }
+                if p.ministere != v.ministere {
+                    c.push("ministère");
+                }
+                if p.administration != v.administration {
+                    c.push("administration");
+                }
+                if p.domaine != v.domaine {
+                    c.push("domaine");
+                }
+                if p.url != v.url {
+                    c.push("adresse");
+                }
+                if p.observed != v.observed {
+                    c.push(if v.observed { "de retour dans la liste observée" } else { "retirée de la liste observée" });
+                }
+                if c.is_empty() {
+                    "Aucun changement visible (nouvelle source)".to_string()
+                } else {
+                    let s = c.join(", ");
+                    let mut chars = s.chars();
+                    chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+                }
+            }
+        };
+        out.push(VersionRow {
+            from: french_date(&v.valid_from),
+            changes,
+            title: v.title.clone(),
+            organisation: org(v),
+            url: v.url.clone().unwrap_or_else(|| "—".into()),
+        });
+        prev = Some(v);
+    }
+    out
+}
+
 /// GET /demarches/{id}
-pub async fn show(State(_s): State<AppState>, Path(_id): Path<String>) -> Result<Html<String>, PageError> {
-    Err(PageError::not_found("fiche démarche"))
+pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| PageError::bad_request(format!("« {id} » n'est pas un numéro de démarche : un nombre entier est attendu")))?;
+    let view: DemarcheView = s.app.demarche(&Actor::Public, id).await?;
+    // A démarche that no published edition shows is not public yet.
+    let Some(last) = view.appearances.last() else {
+        return Err(PageError::not_found(format!("démarche n° {id} : elle ne figure dans aucune édition publiée")));
+    };
+    let table = &last.table;
+    let row = &table.rows[last.row];
+    let m = &row.member;
+    let demo = view.appearances.iter().any(|a| a.table.edition.demo);
+
+    let mut identity: Vec<(&'static str, String)> = vec![("Identifiant de l'observatoire", id.to_string())];
+    if let Some(j) = view.demarche.jdma_id {
+        identity.push(("Identifiant « Je donne mon avis »", j.to_string()));
+    }
+    if let Some(r) = &view.demarche.sheet_ref {
+        identity.push(("Référence dans le tableur de suivi", r.clone()));
+    }
+    if let Some(l) = &view.demarche.legacy_id {
+        identity.push(("Identifiant de l'observatoire 2019–2022", l.clone()));
+    }
+    let or_none = |v: &Option<String>| v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "Non renseigné".into());
+    identity.push(("Ministère", or_none(&m.ministere)));
+    identity.push(("Administration", or_none(&m.administration)));
+    identity.push(("Domaine", or_none(&m.domaine)));
+    let publics: Vec<&str> = m.audience.split('|').filter(|a| !a.is_empty()).collect();
+    identity.push(("Publics", if publics.is_empty() { "Non renseigné".into() } else { publics.join(", ") }));
+    let vol = |v: Option<f64>| v.map(|v| french_decimal(v, 0)).unwrap_or_else(|| "non renseigné".into());
+    identity.push(("Volume annuel total", vol(m.volume_total)));
+    identity.push(("Volume annuel en ligne", vol(m.volume_online)));
+    identity.push((
+        "Bouton « Je donne mon avis »",
+        match m.feedback_button {
+            Some(true) => "installé".into(),
+            Some(false) => "non installé".into(),
+            None => "non renseigné".into(),
+        },
+    ));
+    let url = m.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let url_text = if url.is_none() { m.url.clone().filter(|u| !u.is_empty()) } else { None };
+
+    let indicators = table
+        .rules
+        .indicators
+        .iter()
+        .zip(&row.cells)
+        .zip(&row.raws)
+        .map(|((ind, cell), raw)| IndicatorRow {
+            label: ind.label.clone(),
+            cell: cell_view(ind, cell),
+            raw: match raw {
+                Some(r) => raw_text(&r.value),
+                None if ind.derived.is_some() && cell.value.is_some() => "valeur calculée à partir d'autres mesures".into(),
+                None => "aucune mesure".into(),
+            },
+            source: raw.as_ref().and_then(|r| r.measurement_id).and_then(|mid| view.sources.get(&mid)).map(source_view),
+        })
+        .collect();
+
+    // History across editions.
+    let names: Vec<String> = view.appearances.iter().map(|a| a.table.edition.name.clone()).collect();
+    let mut numeric = Vec::new();
+    let mut label_columns = Vec::new();
+    let mut label_slugs = Vec::new();
+    let mut unmeasured = Vec::new();
+    for (slug, ind) in all_indicators(&view.appearances) {
+        let cells: Vec<Option<(&Indicator, &obs_domain::Cell)>> = view.appearances.iter().map(|a| cell_in(a, &slug)).collect();
+        if !is_numeric(&ind) {
+            label_columns.push(ind.label.clone());
+            label_slugs.push(slug);
+            continue;
+        }
+        if cells.iter().all(|c| c.is_none_or(|(_, c)| c.value.is_none())) {
+            unmeasured.push(ind.label.clone());
+            continue;
+        }
+        let rows: Vec<HistoryRow> = view
+            .appearances
+            .iter()
+            .zip(&cells)
+            .map(|(a, c)| HistoryRow {
+                edition: a.table.edition.name.clone(),
+                slug: a.table.edition.slug.clone(),
+                value: c.and_then(|(i, c)| c.value.map(|v| format_number(v, i.format))).unwrap_or_else(|| "—".into()),
+                level: c.map(|(i, c)| {
+                    let l = c.level(i);
+                    (l.label.clone(), badge_class(l.color))
+                }),
+            })
+            .collect();
+        let points: Vec<LinePoint> = names
+            .iter()
+            .zip(&cells)
+            .map(|(n, c)| {
+                let value = c.and_then(|(_, c)| c.value);
+                LinePoint { label: n.clone(), value, text: value.map(|v| format_number(v, ind.format)).unwrap_or_default() }
+            })
+            .collect();
+        let bands = bands_for(&ind);
+        let band_note = if bands.is_empty() {
+            "Indicateur sans code couleur : pas de seuil à représenter.".to_string()
+        } else {
+            format!(
+                "Bandes de couleur : seuils des {} (édition {}, la plus récente de cette démarche) : {}. Le niveau de chaque édition, dans le tableau, suit les règles de cette édition.",
+                table.rules.name,
+                table.edition.name,
+                thresholds_text(&ind)
+            )
+        };
+        let better = match ind.direction {
+            obs_domain::Direction::Higher => "plus la valeur est haute, mieux c'est",
+            obs_domain::Direction::Lower => "plus la valeur est basse, mieux c'est",
+        };
+        let values_text = rows.iter().map(|r| format!("{} : {}", r.edition, r.value)).collect::<Vec<_>>().join(" ; ");
+        let svg = charts::line_with_bands(
+            &format!("graphe-{slug}"),
+            &format!("{} : valeur de la démarche dans chaque édition", ind.label),
+            &format!("Courbe des valeurs par édition ({better}). {values_text}. {band_note}"),
+            &points,
+            &bands,
+            &axis_for(ind.format),
+        );
+        numeric.push(NumericHistory {
+            bands_note: band_note,
+            slug,
+            label: ind.label.clone(),
+            svg,
+            rows,
+        });
+    }
+    let label_rows = view
+        .appearances
+        .iter()
+        .map(|a| {
+            let cells = label_slugs.iter().map(|s| cell_in(a, s).map(|(i, c)| cell_view(i, c))).collect();
+            (a.table.edition.name.clone(), a.table.edition.slug.clone(), cells)
+        })
+        .collect();
+
+    // Versions known up to the latest published edition (later ones may be unpublished drafts).
+    let cutoff = table.edition.cutoff.clone();
+    let versions: Vec<Version> = view
+        .versions
+        .iter()
+        .filter(|v| cutoff.as_deref().is_none_or(|c| v.valid_from.as_str() <= c))
+        .cloned()
+        .collect();
+
+    let page = DemarchePage {
+        layout: Layout::new(m.title.clone(), "editions", demo)
+            .crumb("Éditions", "/editions")
+            .crumb(format!("Édition {}", table.edition.name), format!("/editions/{}", table.edition.slug)),
+        id,
+        title: m.title.clone(),
+        identity,
+        url,
+        url_text,
+        latest: (table.edition.slug.clone(), table.edition.name.clone(), table.rules.name.clone()),
+        indicators,
+        numeric,
+        label_columns,
+        label_rows,
+        unmeasured,
+        editions: view.appearances.iter().map(|a| (a.table.edition.slug.clone(), a.table.edition.name.clone())).collect(),
+        versions: version_rows(&versions),
+    };
+    rendered(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_values_keep_every_digit() {
+        assert_eq!(exact(8.14965197215777), "8,14965197215777");
+        assert_eq!(exact(31.0), "31");
+        assert_eq!(exact(-2.5), "-2,5");
+        assert_eq!(exact(1234567.25), "1\u{202f}234\u{202f}567,25");
+    }
 }
