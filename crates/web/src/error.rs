@@ -95,6 +95,20 @@ impl ApiError {
     pub fn not_found(msg: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::NOT_FOUND, message: msg.into() }
     }
+
+    /// 405.
+    pub fn method_not_allowed(msg: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::METHOD_NOT_ALLOWED, message: msg.into() }
+    }
+
+    /// 500: the cause goes to the log, the response says only that something failed.
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %cause, "internal API error");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "erreur interne : l'équipe a été prévenue, réessayez plus tard".into(),
+        }
+    }
 }
 
 impl From<AppError> for ApiError {

@@ -1,0 +1,324 @@
+//! Démarches: the paginated table of an edition (same filters, sort and pagination as the page)
+//! and one démarche across editions.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use obs_app::{Actor, TableRow, View};
+use obs_domain::{Cell, RuleSet};
+use serde::Serialize;
+
+use super::{ApiPath, ApiResult, PREFIX, pairs, published_json, strict_params};
+use crate::error::ApiError;
+use crate::query::{TableQuery, apply};
+use crate::state::AppState;
+
+/// The classified value of one indicator for one démarche.
+#[derive(Debug, Serialize)]
+pub struct IndicatorValue {
+    /// Level label.
+    pub niveau: String,
+    /// Level key (the value of the `niveau_<indicateur>` filter).
+    pub niveau_cle: String,
+    /// Colour: green, yellow, red, blue or gray.
+    pub couleur: &'static str,
+    /// Whether the level reaches the goal.
+    pub objectif_atteint: bool,
+    /// The exact value behind the level.
+    pub valeur: Option<f64>,
+    /// The value as the site shows it, truncated ("7,9 / 10").
+    pub affichage: Option<String>,
+    /// Sample size (feedback answers), when known.
+    pub nombre_avis: Option<u64>,
+}
+
+/// The indicators of a row, by slug.
+pub fn indicators(rules: &RuleSet, cells: &[Cell]) -> BTreeMap<String, IndicatorValue> {
+    rules
+        .indicators
+        .iter()
+        .zip(cells)
+        .map(|(ind, c)| {
+            let level = c.level(ind);
+            let v = IndicatorValue {
+                niveau: level.label.clone(),
+                niveau_cle: level.key.clone(),
+                couleur: level.color.as_str(),
+                objectif_atteint: level.goal,
+                valeur: c.value,
+                affichage: c.display_value(ind),
+                nombre_avis: c.count,
+            };
+            (ind.slug.clone(), v)
+        })
+        .collect()
+}
+
+/// One démarche of an edition.
+#[derive(Debug, Serialize)]
+pub struct RowJson {
+    /// Stable id.
+    pub id: i64,
+    /// Title in this edition.
+    pub titre: String,
+    /// Ministry.
+    pub ministere: Option<String>,
+    /// Administration.
+    pub administration: Option<String>,
+    /// Domain.
+    pub domaine: Option<String>,
+    /// Service URL.
+    pub url: Option<String>,
+    /// Audiences.
+    pub publics: Vec<String>,
+    /// Indicators by slug.
+    pub indicateurs: BTreeMap<String, IndicatorValue>,
+}
+
+fn row_json(rules: &RuleSet, r: &TableRow) -> RowJson {
+    let m = &r.member;
+    RowJson {
+        id: m.demarche_id,
+        titre: m.title.clone(),
+        ministere: m.ministere.clone(),
+        administration: m.administration.clone(),
+        domaine: m.domaine.clone(),
+        url: m.url.clone(),
+        publics: m.audience.split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+        indicateurs: indicators(rules, &r.cells),
+    }
+}
+
+/// Previous and next pages.
+#[derive(Debug, Serialize)]
+pub struct PageLinks {
+    /// Next page, if any.
+    pub suivant: Option<String>,
+    /// Previous page, if any.
+    pub precedent: Option<String>,
+}
+
+/// A page of the edition table.
+#[derive(Debug, Serialize)]
+pub struct RowPage {
+    /// Edition slug.
+    pub edition: String,
+    /// Revision shown.
+    pub revision: Option<i32>,
+    /// Démarches matching the filters.
+    pub total: usize,
+    /// Page number, from 1.
+    pub page: usize,
+    /// Rows per page.
+    pub par_page: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// The rows of this page.
+    pub demarches: Vec<RowJson>,
+    /// Neighbour pages.
+    pub liens: PageLinks,
+}
+
+/// The revision asked for with `revision=N` (checked again, with the other parameters, by
+/// [`TableQuery::parse`]).
+fn view_of(pairs: &[(String, String)]) -> Result<View, ApiError> {
+    match pairs.iter().rev().find(|(k, _)| k == "revision") {
+        None => Ok(View::Current),
+        Some((_, v)) => match v.trim().parse::<i32>() {
+            Ok(n) if n >= 1 => Ok(View::Revision(n)),
+            _ => Err(ApiError::bad_request(format!("le paramètre « revision » doit être un entier positif (reçu « {v} »)"))),
+        },
+    }
+}
+
+/// GET /api/v1/editions/{slug}/demarches
+pub async fn list(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+    let pairs = pairs(raw.as_deref());
+    let view = view_of(&pairs)?;
+    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let q = TableQuery::parse(&pairs, &table.rules).map_err(ApiError::bad_request)?;
+    let (rows, total) = apply(&table, &q);
+    let pages = total.div_ceil(q.per_page).max(1);
+    if q.page > pages {
+        return Err(ApiError::bad_request(format!("page {} inexistante : il y a {pages} page(s)", q.page)));
+    }
+    let link = |page: usize| {
+        let qs = q.with_page(page);
+        let base = format!("{PREFIX}/editions/{slug}/demarches");
+        if qs.is_empty() { base } else { format!("{base}?{qs}") }
+    };
+    let body = RowPage {
+        edition: table.edition.slug.clone(),
+        revision: table.revision.as_ref().map(|r| r.revision),
+        total,
+        page: q.page,
+        par_page: q.per_page,
+        pages,
+        demarches: rows.iter().map(|r| row_json(&table.rules, r)).collect(),
+        liens: PageLinks {
+            suivant: (q.page < pages).then(|| link(q.page + 1)),
+            precedent: (q.page > 1).then(|| link(q.page - 1)),
+        },
+    };
+    published_json(&headers, &body)
+}
+
+/// External ids of a démarche.
+#[derive(Debug, Serialize)]
+pub struct ExternalIds {
+    /// Product id of the feedback service ("Je donne mon avis").
+    pub jdma: Option<i64>,
+    /// Id in the working spreadsheet.
+    pub tableur: Option<String>,
+    /// Id in the 2019–2022 observatory.
+    pub ancien_observatoire: Option<String>,
+}
+
+/// A dated version of a démarche's descriptive fields.
+#[derive(Debug, Serialize)]
+pub struct VersionJson {
+    /// First day it holds.
+    pub depuis: String,
+    /// Title.
+    pub titre: String,
+    /// Ministry.
+    pub ministere: Option<String>,
+    /// Administration.
+    pub administration: Option<String>,
+    /// Domain.
+    pub domaine: Option<String>,
+    /// Service URL.
+    pub url: Option<String>,
+    /// On the observed list.
+    pub observee: bool,
+    /// Where it came from.
+    pub source: String,
+}
+
+/// The démarche in one edition.
+#[derive(Debug, Serialize)]
+pub struct AppearanceJson {
+    /// Edition slug.
+    pub slug: String,
+    /// Edition name.
+    pub name: String,
+    /// Revision read.
+    pub revision: Option<i32>,
+    /// Rule set of that revision.
+    pub ruleset: String,
+    /// Title in that edition.
+    pub titre: String,
+    /// Ministry in that edition.
+    pub ministere: Option<String>,
+    /// Administration in that edition.
+    pub administration: Option<String>,
+    /// Indicators by slug, under that edition's rules.
+    pub indicateurs: BTreeMap<String, IndicatorValue>,
+}
+
+/// Links of a démarche.
+#[derive(Debug, Serialize)]
+pub struct DemarcheLinks {
+    /// This démarche in the API.
+    #[serde(rename = "self")]
+    pub this: String,
+    /// Its page on the site.
+    pub page: String,
+}
+
+/// One démarche across editions.
+#[derive(Debug, Serialize)]
+pub struct DemarcheJson {
+    /// Stable id.
+    pub id: i64,
+    /// Title in the latest edition.
+    pub titre: String,
+    /// Ministry in the latest edition.
+    pub ministere: Option<String>,
+    /// Administration in the latest edition.
+    pub administration: Option<String>,
+    /// Domain in the latest edition.
+    pub domaine: Option<String>,
+    /// Service URL in the latest edition.
+    pub url: Option<String>,
+    /// Audiences in the latest edition.
+    pub publics: Vec<String>,
+    /// External ids.
+    pub identifiants: ExternalIds,
+    /// Dated versions, oldest first (up to the latest published edition).
+    pub versions: Vec<VersionJson>,
+    /// Its rows in every published edition, oldest first.
+    pub editions: Vec<AppearanceJson>,
+    /// Links.
+    pub liens: DemarcheLinks,
+}
+
+/// GET /api/v1/demarches/{id}
+pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+    strict_params(raw.as_deref(), &[])?;
+    let n: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("identifiant de démarche « {id} » invalide : un nombre entier est attendu")))?;
+    let v = s.app.demarche(&Actor::Public, n).await?;
+    // The public sees a démarche only through published editions.
+    let Some(last) = v.appearances.last() else {
+        return Err(ApiError::not_found(format!("démarche n° {n} introuvable dans les éditions publiées")));
+    };
+    let latest = &last.table.rows[last.row];
+    // Versions dated after the latest published edition come from work in progress.
+    let horizon = v.appearances.iter().filter_map(|a| a.table.edition.cutoff.clone()).max();
+    let versions = v
+        .versions
+        .iter()
+        .filter(|ver| horizon.as_ref().is_none_or(|h| ver.valid_from.as_str() <= h.as_str()))
+        .map(|ver| VersionJson {
+            depuis: ver.valid_from.clone(),
+            titre: ver.title.clone(),
+            ministere: ver.ministere.clone(),
+            administration: ver.administration.clone(),
+            domaine: ver.domaine.clone(),
+            url: ver.url.clone(),
+            observee: ver.observed,
+            source: ver.source.clone(),
+        })
+        .collect();
+    let editions = v
+        .appearances
+        .iter()
+        .map(|a| {
+            let t = &a.table;
+            let r = &t.rows[a.row];
+            AppearanceJson {
+                slug: t.edition.slug.clone(),
+                name: t.edition.name.clone(),
+                revision: t.revision.as_ref().map(|r| r.revision),
+                ruleset: t.rules.id.clone(),
+                titre: r.member.title.clone(),
+                ministere: r.member.ministere.clone(),
+                administration: r.member.administration.clone(),
+                indicateurs: indicators(&t.rules, &r.cells),
+            }
+        })
+        .collect();
+    let row = row_json(&last.table.rules, latest);
+    let body = DemarcheJson {
+        id: n,
+        titre: row.titre,
+        ministere: row.ministere,
+        administration: row.administration,
+        domaine: row.domaine,
+        url: row.url,
+        publics: row.publics,
+        identifiants: ExternalIds {
+            jdma: v.demarche.jdma_id,
+            tableur: v.demarche.sheet_ref.clone(),
+            ancien_observatoire: v.demarche.legacy_id.clone(),
+        },
+        versions,
+        editions,
+        liens: DemarcheLinks { this: format!("{PREFIX}/demarches/{n}"), page: format!("/demarches/{n}") },
+    };
+    published_json(&headers, &body)
+}

@@ -1,0 +1,102 @@
+//! Synthesis of an edition, whole or for one ministry, administration or domain, with the
+//! headline counts of the whole edition.
+
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use obs_app::{Actor, GroupBy, View, group_syntheses};
+use obs_domain::synthesis::{Headline, IndicatorSynthesis};
+use serde::Serialize;
+
+use super::{ApiPath, ApiResult, published_json, strict_params};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The synthesis answer.
+#[derive(Debug, Serialize)]
+pub struct SynthesisJson {
+    /// Edition slug.
+    pub edition: String,
+    /// Revision the figures come from.
+    pub revision: Option<i32>,
+    /// Rule set id.
+    pub ruleset: String,
+    /// Grouping asked for, if any.
+    pub groupe: Option<GroupBy>,
+    /// Group name, if any.
+    pub nom: Option<String>,
+    /// Number of démarches in the group (or the edition).
+    pub demarches: u64,
+    /// Per indicator figures, in rule-set order (as `edition synthesis --json`).
+    pub indicators: Vec<IndicatorSynthesis>,
+    /// Headline counts of the whole edition.
+    pub headline: Headline,
+}
+
+fn group_label(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Ministere => "ministère",
+        GroupBy::Administration => "administration",
+        GroupBy::Domaine => "domaine",
+    }
+}
+
+/// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
+pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+    let params = strict_params(raw.as_deref(), &["groupe", "nom"])?;
+    let groupe = params.get("groupe").filter(|v| !v.is_empty());
+    let nom = params.get("nom").filter(|v| !v.is_empty());
+    let group = match (groupe, nom) {
+        (None, None) => None,
+        (Some(g), Some(n)) => {
+            let by = GroupBy::parse(g).ok_or_else(|| {
+                ApiError::bad_request(format!("groupe « {g} » inconnu : « ministere », « administration » ou « domaine »"))
+            })?;
+            Some((by, n.clone()))
+        }
+        (Some(g), None) => {
+            GroupBy::parse(g).ok_or_else(|| {
+                ApiError::bad_request(format!("groupe « {g} » inconnu : « ministere », « administration » ou « domaine »"))
+            })?;
+            return Err(ApiError::bad_request("le paramètre « nom » est obligatoire avec « groupe » : nom exact du groupe"));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "le paramètre « groupe » est obligatoire avec « nom » : « ministere », « administration » ou « domaine »",
+            ));
+        }
+    };
+    let headline = s.app.headline(&Actor::Public, &slug).await?;
+    let body = match group {
+        None => {
+            // The figures frozen at publication: the same as `edition synthesis` and the site.
+            let r = s.app.synthesis(&Actor::Public, &slug).await?;
+            SynthesisJson {
+                edition: r.edition,
+                revision: r.revision,
+                ruleset: r.ruleset,
+                groupe: None,
+                nom: None,
+                demarches: r.demarches,
+                indicators: r.indicators,
+                headline,
+            }
+        }
+        Some((by, name)) => {
+            let table = s.app.table(&Actor::Public, &slug, View::Current).await?;
+            let g = group_syntheses(&table, by).into_iter().find(|g| g.name == name).ok_or_else(|| {
+                ApiError::not_found(format!("{} « {name} » introuvable dans l'édition « {slug} »", group_label(by)))
+            })?;
+            SynthesisJson {
+                edition: table.edition.slug.clone(),
+                revision: table.revision.as_ref().map(|r| r.revision),
+                ruleset: table.rules.id.clone(),
+                groupe: Some(by),
+                nom: Some(g.name),
+                demarches: g.synthesis.demarches,
+                indicators: g.synthesis.indicators,
+                headline,
+            }
+        }
+    };
+    published_json(&headers, &body)
+}
