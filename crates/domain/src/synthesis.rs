@@ -73,7 +73,8 @@ impl Synthesis {
     }
 }
 
-/// Whether a row is left out of share denominators (its `online` level is "Non").
+/// Whether a row is left out of share denominators (its `online` level is "Non"), for every
+/// indicator but `online` itself.
 pub fn excluded_from_shares(rules: &RuleSet, row: &[Cell]) -> bool {
     let Some(ex) = &rules.exclude_from_shares else { return false };
     let Some(idx) = rules.indicator_index(&ex.indicator) else { return false };
@@ -86,14 +87,18 @@ pub fn excluded_from_shares(rules: &RuleSet, row: &[Cell]) -> bool {
 pub fn synthesize<R: AsRef<[Cell]>>(rules: &RuleSet, rows: &[R]) -> Synthesis {
     let mut out = Vec::with_capacity(rules.indicators.len());
     let excluded: Vec<bool> = rows.iter().map(|r| excluded_from_shares(rules, r.as_ref())).collect();
+    // The exclusion does not apply to the indicator that defines it: "Réalisable en ligne" must
+    // count the démarches that are not online, or its share could never fall below 100 %.
+    let excluding = rules.exclude_from_shares.as_ref().map(|e| e.indicator.as_str());
     for (i, ind) in rules.indicators.iter().enumerate() {
+        let applies = excluding != Some(ind.slug.as_str());
         let mut counts = vec![0u64; ind.levels.len()];
         let (mut at_goal, mut evaluated) = (0u64, 0u64);
         for (row, &ex) in rows.iter().zip(&excluded) {
             let Some(cell) = row.as_ref().get(i) else { continue };
             counts[cell.level] += 1;
             let level = &ind.levels[cell.level];
-            if !level.is_gray() && !ex {
+            if !level.is_gray() && !(ex && applies) {
                 evaluated += 1;
                 if level.goal {
                     at_goal += 1;

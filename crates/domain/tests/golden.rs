@@ -1270,14 +1270,15 @@ fn share_at_goal_excludes_demarches_not_online() {
         ]
     );
 
-    // Online: Non rows are out of the denominator; À venir is grey.
+    // Online itself: the exclusion does not apply to the indicator that defines it, so a
+    // démarche that is not online counts against "Réalisable en ligne"; À venir is grey.
     let online = s.indicator("online").unwrap();
     assert_eq!(
         (online.at_goal, online.evaluated),
-        (3, 4),
-        "(A, D, F) / (A, B, D, F)"
+        (3, 5),
+        "(A, D, F) / (A, B, C, D, F)"
     );
-    assert_close(online.share.unwrap(), 75.0);
+    assert_close(online.share.unwrap(), 60.0);
 
     // Without C, the share and denominator are unchanged; with C online, it counts.
     let mut rows2 = rows.clone();
@@ -1727,6 +1728,7 @@ fn synthesis_2019_excludes_not_online_and_scores_speed() {
             ("a_venir", 1)
         ]
     );
+    // The "Non" démarche is excluded from the speed share but counts against "online" itself.
     let online = s.indicator("online").unwrap();
-    assert_eq!((online.at_goal, online.evaluated), (2, 3));
+    assert_eq!((online.at_goal, online.evaluated), (2, 4));
 }
