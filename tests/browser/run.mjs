@@ -22,7 +22,7 @@
 //                the element, its ::before/::after, or for a visually hidden input its
 //                label) and is visible on screen (in the viewport, not hidden, not
 //                covered by another element)
-//   overflow-375 at 375 px wide, documentElement.scrollWidth <= 376
+//   overflow-375, overflow-1280   documentElement.scrollWidth <= width + 1 at 375 and 1280 px
 //   nojs         (only when "nojs": true) with JavaScript disabled, #contenu has content
 //   screenshots  (only with --screenshots) full-page PNGs {name}-375.png, {name}-1280.png
 //
@@ -410,31 +410,33 @@ async function main() {
         });
       }
 
-      // --- horizontal overflow at 375 px
-      await check(name, 'overflow-375', async () => {
-        await page.setViewportSize(MOBILE);
-        await goto(page, url);
-        const r = await page.evaluate((limit) => {
-          const describe = window.__obsDescribe;
-          const sw = document.documentElement.scrollWidth;
-          const wide = [];
-          if (sw > limit) {
-            for (const el of document.body.querySelectorAll('*')) {
-              const rect = el.getBoundingClientRect();
-              if (rect.right > limit && rect.width > 0) {
-                // keep the innermost culprits only
-                if (![...el.children].some((c) => c.getBoundingClientRect().right > limit)) {
-                  wide.push(`${describe(el)} right=${Math.round(rect.right)}px`);
+      // --- horizontal overflow, on a phone and on a desktop screen
+      for (const viewport of [MOBILE, DESKTOP]) {
+        await check(name, `overflow-${viewport.width}`, async () => {
+          await page.setViewportSize(viewport);
+          await goto(page, url);
+          const r = await page.evaluate((limit) => {
+            const describe = window.__obsDescribe;
+            const sw = document.documentElement.scrollWidth;
+            const wide = [];
+            if (sw > limit) {
+              for (const el of document.body.querySelectorAll('*')) {
+                const rect = el.getBoundingClientRect();
+                if (rect.right > limit && rect.width > 0) {
+                  // keep the innermost culprits only
+                  if (![...el.children].some((c) => c.getBoundingClientRect().right > limit)) {
+                    wide.push(`${describe(el)} right=${Math.round(rect.right)}px`);
+                  }
                 }
+                if (wide.length >= 5) break;
               }
-              if (wide.length >= 5) break;
             }
-          }
-          return { sw, wide };
-        }, MOBILE.width + 1);
-        if (r.sw <= MOBILE.width + 1) return [];
-        return [`documentElement.scrollWidth is ${r.sw}px at ${MOBILE.width}px wide`, ...r.wide.map((w) => `too wide: ${w}`)];
-      });
+            return { sw, wide };
+          }, viewport.width + 1);
+          if (r.sw <= viewport.width + 1) return [];
+          return [`documentElement.scrollWidth is ${r.sw}px at ${viewport.width}px wide`, ...r.wide.map((w) => `too wide: ${w}`)];
+        });
+      }
 
       if (opts.screenshots) {
         await check(name, 'screenshot-375', async () => {
