@@ -14,9 +14,10 @@ $bin --db "$tmp/base.db" migrate >/dev/null
 $bin --db "$tmp/base.db" edition create bench --name Bench --cutoff 2025-12-31 >/dev/null
 times=()
 for i in $(seq 1 "$runs"); do
-  cp "$tmp/base.db" "$tmp/run.db"
+  rm -f "$tmp"/run.db*
+  for f in "$tmp"/base.db*; do cp "$f" "$tmp/run.db${f#$tmp/base.db}"; done
   start=$(date +%s%N)
-  $bin --db "$tmp/run.db" import dashlord data/dashlord/2025-12-31 --edition bench >/dev/null 2>&1
+  $bin --db "$tmp/run.db" import dashlord data/dashlord/2025-12-31 --edition bench >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
   end=$(date +%s%N)
   ms=$(( (end - start) / 1000000 ))
   times+=("$ms")

@@ -32,7 +32,7 @@ import json, sys, urllib.request
 rows = json.load(sys.stdin)["demarches"]
 for r in rows:
     d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/v1/demarches/" + str(r["id"])))
-    if len(d.get("historique", d.get("history", []))) >= 3:
+    if len(d["editions"]) >= 3:
         print(r["id"]); break
 ' "$base")
 kill $pid; wait $pid 2>/dev/null || true

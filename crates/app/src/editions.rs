@@ -353,9 +353,9 @@ pub(crate) async fn compute_draft(
     src: &mut impl Lend,
     e: Edition,
     rules: Arc<RuleSet>,
-) -> Result<(EditionTable, Vec<measurements::Measurement>)> {
+) -> Result<(EditionTable, Vec<measurements::Value>)> {
     let members = editions::members(src.conn(), e.id).await?;
-    let latest = measurements::latest(src.conn(), e.id).await?;
+    let latest = measurements::latest_values(src.conn(), e.id).await?;
     let mut values: HashMap<i64, HashMap<String, Raw>> = HashMap::new();
     for m in &latest {
         if let Some(value) = raw_from_columns(m.value_num, m.value_text.clone(), m.sample_count) {

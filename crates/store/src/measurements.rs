@@ -116,6 +116,34 @@ pub async fn latest(conn: Conn<'_>, edition_id: i64) -> Result<Vec<Measurement>>
     }))
 }
 
+/// The part of a measurement that classification and freezing need.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct Value {
+    /// Measurement id.
+    pub id: i64,
+    /// Démarche id.
+    pub demarche_id: i64,
+    /// Indicator slug.
+    pub indicator: String,
+    /// Number.
+    pub value_num: Option<f64>,
+    /// Label.
+    pub value_text: Option<String>,
+    /// Sample size.
+    pub sample_count: Option<i64>,
+}
+
+/// The latest value of every (démarche, indicator) of an edition, unordered: the hot path of
+/// draft computation and publication, so it reads only the columns they need.
+pub async fn latest_values(conn: Conn<'_>, edition_id: i64) -> Result<Vec<Value>> {
+    Ok(with_conn!(conn, c, _DB => {
+        sqlx::query_as(
+            "SELECT m.id, m.demarche_id, m.indicator, m.value_num, m.value_text, m.sample_count FROM measurements m \
+             WHERE m.id IN (SELECT MAX(id) FROM measurements WHERE edition_id = $1 GROUP BY demarche_id, indicator)",
+        ).bind(edition_id).fetch_all(&mut *c).await?
+    }))
+}
+
 /// The latest values of one démarche in an edition.
 pub async fn latest_for(conn: Conn<'_>, edition_id: i64, demarche_id: i64) -> Result<Vec<Measurement>> {
     Ok(with_conn!(conn, c, _DB => {
