@@ -156,6 +156,15 @@ impl App {
     /// The classified table of an edition.
     pub async fn table(&self, actor: &Actor, slug: &str, view: View) -> Result<Arc<EditionTable>> {
         let e = self.edition(actor, slug).await?;
+        self.table_of(actor, e, view).await
+    }
+
+    /// The classified table of an edition already read with [`App::edition`] (saves a query on
+    /// hot paths).
+    pub async fn table_of(&self, actor: &Actor, e: Edition, view: View) -> Result<Arc<EditionTable>> {
+        if !can_read(actor, &e) {
+            return Err(AppError::NotFound(format!("édition « {} »", e.slug)));
+        }
         let state = state_of(&e)?;
         let view = match view {
             View::Current if state.is_published() => View::Revision(e.current_revision),

@@ -29,6 +29,10 @@ pub struct TableRow {
     pub cells: Vec<Cell>,
     /// The raw value behind each cell (None when nothing was measured or the value is derived).
     pub raws: Vec<Option<Raw>>,
+    /// The title folded for accent- and case-insensitive sorting, computed once.
+    pub title_key: String,
+    /// Title, ministry, administration and id folded for search, computed once.
+    pub search_key: String,
 }
 
 impl AsRef<[Cell]> for TableRow {
@@ -86,7 +90,15 @@ pub(crate) fn classify_rows(
                 cells.push(cell);
                 raws.push(raw.cloned());
             }
-            TableRow { member, cells, raws }
+            let title_key = obs_domain::text::fold(&member.title);
+            let search_key = obs_domain::text::fold(&format!(
+                "{} {} {} {}",
+                member.title,
+                member.ministere.as_deref().unwrap_or(""),
+                member.administration.as_deref().unwrap_or(""),
+                member.demarche_id
+            ));
+            TableRow { member, cells, raws, title_key, search_key }
         })
         .collect();
     (rows, errors)

@@ -16,6 +16,7 @@ use anyhow::Context;
 
 mod api;
 mod assets;
+mod cache;
 mod charts;
 mod error;
 mod headers;

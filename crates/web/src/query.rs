@@ -234,17 +234,8 @@ fn matches(row: &TableRow, q: &TableQuery, rules: &RuleSet, needle: &str) -> boo
     if !q.public.is_empty() && !m.audience.split('|').any(|a| a == q.public) {
         return false;
     }
-    if !needle.is_empty() {
-        let hay = fold(&format!(
-            "{} {} {} {}",
-            m.title,
-            m.ministere.as_deref().unwrap_or(""),
-            m.administration.as_deref().unwrap_or(""),
-            m.demarche_id
-        ));
-        if !hay.contains(needle) {
-            return false;
-        }
+    if !needle.is_empty() && !row.search_key.contains(needle) {
+        return false;
     }
     for (slug, f) in &q.levels {
         let Some(i) = rules.indicator_index(slug) else { return false };
@@ -263,7 +254,7 @@ fn matches(row: &TableRow, q: &TableQuery, rules: &RuleSet, needle: &str) -> boo
 
 fn compare(a: &TableRow, b: &TableRow, q: &TableQuery, rules: &RuleSet) -> Ordering {
     let dir = |o: Ordering| if q.desc { o.reverse() } else { o };
-    let by_title = || fold(&a.member.title).cmp(&fold(&b.member.title)).then(a.member.demarche_id.cmp(&b.member.demarche_id));
+    let by_title = || a.title_key.cmp(&b.title_key).then(a.member.demarche_id.cmp(&b.member.demarche_id));
     match &q.sort {
         SortKey::Title => dir(by_title()),
         SortKey::Ministere => {

@@ -14,12 +14,14 @@ pub struct AppState {
     /// Extra files served under `/fichiers/`, read into memory at start (documents to publish
     /// beside the observatory, or the reference file of the web benchmark).
     pub files: Arc<HashMap<String, Vec<u8>>>,
+    /// Rendered pages of published data.
+    pub pages: Arc<crate::cache::PageCache>,
 }
 
 impl AppState {
     /// Wraps the application.
     pub fn new(app: Arc<App>) -> AppState {
-        AppState { app, files: Arc::new(HashMap::new()) }
+        AppState { app, files: Arc::new(HashMap::new()), pages: Arc::new(crate::cache::PageCache::new(512)) }
     }
 
     /// Loads every regular file of `dir` (not recursive) to serve under `/fichiers/NAME`.

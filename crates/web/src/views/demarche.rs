@@ -3,7 +3,7 @@
 //! the dated history of its descriptive fields.
 
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use obs_app::{Actor, Appearance, DemarcheView};
 use obs_app::model::{Measurement, Version};
 use obs_domain::display::{format_count, format_number, french_decimal};
@@ -260,11 +260,24 @@ fn version_rows(versions: &[Version]) -> Vec<VersionRow> {
 }
 
 /// GET /demarches/{id}
-pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
     let id: i64 = id
         .trim()
         .parse()
         .map_err(|_| PageError::bad_request(format!("« {id} » n'est pas un numéro de démarche : un nombre entier est attendu")))?;
+    // The page depends only on published revisions: cache it under the list of current ones.
+    let (editions, _) = super::published(&s.app).await?;
+    let generation: Vec<String> = editions.iter().map(|e| format!("{}:{}", e.id, e.current_revision)).collect();
+    let key = format!("demarche|{id}|{}", generation.join(","));
+    if let Some(page) = s.pages.get(&key) {
+        return Ok(Html(page).into_response());
+    }
+    let html = bytes::Bytes::from(page(&s, id).await?.0);
+    s.pages.put(key, html.clone());
+    Ok(Html(html).into_response())
+}
+
+async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
     let view: DemarcheView = s.app.demarche(&Actor::Public, id).await?;
     // A démarche that no published edition shows is not public yet.
     let Some(last) = view.appearances.last() else {

@@ -248,7 +248,6 @@ struct TablePage {
     ministere_sort_href: String,
     ministere_aria_sort: &'static str,
     revision_field: Option<i32>,
-    per_page: usize,
 }
 
 fn options(values: BTreeSet<String>, selected: &str, all: &str) -> Vec<Opt> {
@@ -285,7 +284,7 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 }
 
 /// GET /editions/{slug}
-pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
+pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
     let pairs = pairs(raw);
     let edition = s.app.edition(&Actor::Public, &slug).await?;
     let rev_param = pairs.iter().find(|(k, _)| k == "revision").map(|(_, v)| v.clone());
@@ -294,8 +293,16 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         Some(Err(_)) => return Err(PageError::bad_request("le paramètre « revision » doit être un nombre entier")),
         None => View::Current,
     };
-    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let table = s.app.table_of(&Actor::Public, edition.clone(), view).await?;
     let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
+    // A published revision never changes: its rendered views are cached by revision and query.
+    let cache_key = table
+        .revision
+        .as_ref()
+        .map(|r| format!("table|{}|{}|{}|{}", edition.id, r.revision, edition.current_revision, q.to_query_string()));
+    if let Some(page) = cache_key.as_deref().and_then(|k| s.pages.get(k)) {
+        return Ok(Html(page).into_response());
+    }
     let (rows, total) = apply(&table, &q);
     let pages_count = total.div_ceil(q.per_page).max(1);
     if q.page > pages_count {
@@ -412,9 +419,12 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
         ministere_aria_sort: aria_sort(&q, &SortKey::Ministere),
         revision_field: q.revision,
-        per_page: q.per_page,
     };
-    rendered(&page)
+    let html = bytes::Bytes::from(rendered(&page)?.0);
+    if let Some(k) = cache_key {
+        s.pages.put(k, html.clone());
+    }
+    Ok(Html(html).into_response())
 }
 
 // ---------------------------------------------------------------- compare

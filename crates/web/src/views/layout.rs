@@ -28,11 +28,6 @@ impl Layout {
         self
     }
 
-    /// `aria-current="page"` for the active entry.
-    pub fn current(&self, key: &str) -> &'static str {
-        if self.active == key { "page" } else { "false" }
-    }
-
     /// The navigation entries: (key, label, href).
     pub fn nav(&self) -> [(&'static str, &'static str, &'static str); 5] {
         [

@@ -22,8 +22,6 @@ pub struct CellView {
     pub class: &'static str,
     /// Level label.
     pub level: String,
-    /// French colour name, for text alternatives.
-    pub color: &'static str,
     /// Formatted value, when there is one and the badge does not already show it.
     pub value: Option<String>,
     /// Whether the goal is reached.
@@ -52,7 +50,6 @@ pub fn cell_view(ind: &Indicator, cell: &Cell) -> CellView {
         badge,
         class: badge_class(level.color),
         level: level.label.clone(),
-        color: level.color.label_fr(),
         value,
         goal: level.goal,
         gray: level.is_gray(),
