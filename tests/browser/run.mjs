@@ -24,6 +24,8 @@
 //                covered by another element)
 //   overflow-375, overflow-1280   documentElement.scrollWidth <= width + 1 at 375 and 1280 px
 //   nojs         (only when "nojs": true) with JavaScript disabled, #contenu has content
+//   menu-modal-375 (only when "menu": true) at 375 px the header menu opens with Enter, keeps
+//                the focus inside while open, closes with Escape and gives focus back
 //   screenshots  (only with --screenshots) full-page PNGs {name}-375.png, {name}-1280.png
 //
 // Exit code 0 when every check passed, 1 otherwise (2 for bad arguments). The last line
@@ -435,6 +437,43 @@ async function main() {
           }, viewport.width + 1);
           if (r.sw <= viewport.width + 1) return [];
           return [`documentElement.scrollWidth is ${r.sw}px at ${viewport.width}px wide`, ...r.wide.map((w) => `too wide: ${w}`)];
+        });
+      }
+
+      // --- the mobile menu is a modal: keyboard opens it, focus stays inside, Escape closes it
+      // and gives focus back to the button that opened it
+      if (entry.menu) {
+        await check(name, 'menu-modal-375', async () => {
+          await page.setViewportSize(MOBILE);
+          await goto(page, url);
+          const problems = [];
+          const button = page.locator('button.fr-btn--menu');
+          if ((await button.count()) !== 1) return ['no single menu button (button.fr-btn--menu)'];
+          await button.focus();
+          await page.keyboard.press('Enter');
+          await page.waitForTimeout(400);
+          const opened = await page.evaluate(() => {
+            const m = document.getElementById(document.querySelector('button.fr-btn--menu').getAttribute('aria-controls'));
+            return { id: m && m.id, visible: !!m && m.getBoundingClientRect().height > 0 && getComputedStyle(m).visibility !== 'hidden', inside: !!m && m.contains(document.activeElement) };
+          });
+          if (!opened.visible) problems.push('Enter on the menu button does not open the menu');
+          for (let i = 0; i < 25 && opened.visible; i++) {
+            await page.keyboard.press('Tab');
+            const inside = await page.evaluate((id) => document.getElementById(id).contains(document.activeElement), opened.id);
+            if (!inside) {
+              problems.push(`focus left the open menu after ${i + 1} Tab(s)`);
+              break;
+            }
+          }
+          await page.keyboard.press('Escape');
+          await page.waitForTimeout(400);
+          const closed = await page.evaluate(() => {
+            const b = document.querySelector('button.fr-btn--menu');
+            return { back: document.activeElement === b, expanded: b.getAttribute('aria-expanded') };
+          });
+          if (closed.expanded === 'true') problems.push('Escape does not close the menu');
+          if (!closed.back) problems.push('focus does not return to the menu button after Escape');
+          return problems;
         });
       }
 
