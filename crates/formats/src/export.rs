@@ -391,8 +391,30 @@ pub fn to_xlsx(e: &ExportEdition) -> Result<Vec<u8>, XlsxError> {
             r += 1;
         }
     }
+
+    // À propos: what the file is, and a plain warning when it holds demonstration data.
+    let ws = wb.add_worksheet();
+    ws.set_name("À propos")?;
+    let mut about = vec![
+        ("Édition".to_string(), format!("{} ({})", e.meta.name, e.meta.slug)),
+        ("Règles".to_string(), format!("{} ({})", rules.name, rules.id)),
+        ("État".to_string(), e.meta.state.clone()),
+        ("Révision".to_string(), e.meta.revision.map(|r| r.to_string()).unwrap_or_else(|| "non publiée".into())),
+        ("Publiée le".to_string(), e.meta.published_at.clone().unwrap_or_default()),
+    ];
+    if e.meta.demo {
+        about.insert(0, ("Avertissement".to_string(), DEMO_NOTICE.to_string()));
+    }
+    for (i, (k, v)) in about.iter().enumerate() {
+        ws.write_string(i as u32, 0, k)?;
+        write_text(ws, i as u32, 1, v)?;
+    }
     wb.save_to_buffer()
 }
+
+/// The warning carried by every export of demonstration data.
+pub const DEMO_NOTICE: &str = "Données de démonstration : mesures réelles du scanner de l'observatoire, \
+     noms de démarches et rattachements déduits des adresses, non officiels.";
 
 fn json_number(v: Option<f64>) -> Value {
     v.filter(|v| v.is_finite())
@@ -409,6 +431,7 @@ fn edition_json(meta: &ExportMeta) -> Value {
         "etat": meta.state,
         "publie_le": meta.published_at,
         "demo": meta.demo,
+        "avertissement": if meta.demo { Value::from(DEMO_NOTICE) } else { Value::Null },
     })
 }
 
@@ -577,7 +600,7 @@ pub fn table_schema(e: &ExportEdition) -> Value {
             "Une ligne par démarche de l'édition « {} », niveaux calculés selon les règles « {} » ({}). \
              Fichier CSV en UTF-8, séparé par « ; » avec BOM (variante tableur) ou par « , » sans BOM (variante programmes) ; dates ISO 8601.",
             e.meta.name, e.rules.id, e.rules.name
-        ),
+        ) + if e.meta.demo { format!(" {DEMO_NOTICE}") } else { String::new() }.as_str(),
         "version": e.meta.revision.map_or_else(|| "1".to_string(), |r| r.to_string()),
         "missingValues": [""],
         "primaryKey": ["demarche_id"],

@@ -172,12 +172,24 @@ async fn downloads_are_identical_to_the_command_line_export() {
             assert_eq!(body, expected, "{uri}");
         }
         assert_eq!(h[header::CONTENT_TYPE], format.mime(), "{uri}");
-        assert!(h[header::CONTENT_DISPOSITION].to_str().unwrap().contains("observatoire-2025-decembre-r1"));
+        assert!(h[header::CONTENT_DISPOSITION].to_str().unwrap().contains("observatoire-2025-decembre-r1-demonstration"));
         assert!(h[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
         let etag = h[header::ETAG].clone();
         let (st, _, _) = send(&s.router, Request::get(&uri).header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap()).await;
         assert_eq!(st, StatusCode::NOT_MODIFIED);
     }
+}
+
+#[tokio::test]
+async fn exports_of_demo_data_say_so() {
+    let s = site().await;
+    let json: serde_json::Value =
+        serde_json::from_slice(&s.app.export(&Actor::Public, "2025-decembre", ExportFormat::Json).await.unwrap()).unwrap();
+    assert_eq!(json["edition"]["demo"], true);
+    assert!(json["edition"]["avertissement"].as_str().unwrap().contains("démonstration"));
+    let schema: serde_json::Value =
+        serde_json::from_slice(&s.app.export(&Actor::Public, "2025-decembre", ExportFormat::Schema).await.unwrap()).unwrap();
+    assert!(schema["description"].as_str().unwrap().contains("démonstration"));
 }
 
 #[tokio::test]

@@ -321,8 +321,16 @@ fn xlsx_rereads_with_calamine() {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Démarches", "Synthèse par ministère", "Légende des niveaux"]
+        vec!["Démarches", "Synthèse par ministère", "Légende des niveaux", "À propos"]
     );
+    let about = wb.worksheet_range("À propos").unwrap();
+    let first = about.rows().next().unwrap().iter().map(cell_string).collect::<Vec<_>>();
+    if e.meta.demo {
+        assert_eq!(first[0], "Avertissement");
+        assert!(first[1].contains("démonstration"));
+    } else {
+        assert_eq!(first[0], "Édition");
+    }
 
     let sheet = wb.worksheet_range("Démarches").unwrap();
     let grid: Vec<Vec<String>> = sheet

@@ -560,7 +560,8 @@ pub async fn download(
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
-    let name = format!("observatoire-{slug}-r{rev}{}", format.file_suffix());
+    let demo = if table.edition.demo { "-demonstration" } else { "" };
+    let name = format!("observatoire-{slug}-r{rev}{demo}{}", format.file_suffix());
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
