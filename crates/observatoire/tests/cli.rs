@@ -187,3 +187,36 @@ fn demo_builds_three_published_editions() {
         .unwrap();
     assert!(again.status.success());
 }
+
+#[test]
+fn serve_refuses_an_old_schema_then_serves() {
+    let t = Target::sqlite();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listen = format!("127.0.0.1:{port}");
+    // Without migrations the production entry point refuses to start.
+    let err = t.fails(&["serve", "--listen", &listen]);
+    assert!(err.contains("observatoire migrate"), "{err}");
+    t.ok(&["migrate"]);
+    let Target::Sqlite(dir) = &t else { unreachable!() };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .env_remove("DATABASE_URL")
+        .arg("--db")
+        .arg(dir.path().join("o.db"))
+        .args(["serve", "--listen", &listen])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut body = String::new();
+    for _ in 0..100 {
+        if let Ok(mut s) = std::net::TcpStream::connect(&listen) {
+            use std::io::{Read, Write};
+            s.write_all(b"GET /sante HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+            s.read_to_string(&mut body).unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(body.starts_with("HTTP/1.1 200") && body.ends_with("ok"), "{body}");
+}

@@ -20,6 +20,10 @@ async fn site() -> Site {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&dir.path().join("s.db").to_string_lossy()).await.unwrap();
     store.migrate().await.unwrap();
+    site_on(store, dir).await
+}
+
+async fn site_on(store: Store, dir: tempfile::TempDir) -> Site {
     let app = App::new(store, RuleBook::embedded());
     obs_app::demo::build(&app, &obs_app::demo::default_data_dir(), None).await.unwrap();
     let app = Arc::new(app);
@@ -231,4 +235,26 @@ async fn comparison_methodology_and_reference_pages() {
         assert_eq!(st, StatusCode::OK, "{uri}");
         assert!(body.contains("id=\"contenu\""));
     }
+}
+
+/// The same pages and API answers on PostgreSQL (skipped loudly without TEST_DATABASE_URL).
+#[tokio::test]
+async fn pages_and_api_on_postgres() {
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("!!! PostgreSQL IGNORÉ pour « pages_and_api_on_postgres » : TEST_DATABASE_URL n'est pas défini");
+        return;
+    };
+    let store = Store::throwaway_postgres(&base, &format!("obs_web_site_{}", std::process::id())).await.unwrap();
+    let s = site_on(store, tempfile::tempdir().unwrap()).await;
+    for uri in ["/", "/editions", "/editions/2025-decembre?niveau_satisfaction=objectif", "/methodologie", "/syntheses"] {
+        let (st, _) = get(&s.router, uri).await;
+        assert_eq!(st, StatusCode::OK, "{uri}");
+    }
+    let (_, body) = get(&s.router, "/api/v1/editions/2025-decembre/synthese").await;
+    let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let syn = s.app.synthesis(&Actor::Public, "2025-decembre").await.unwrap();
+    assert_eq!(api.to_string().contains(&format!("\"demarches\":{}", syn.demarches)), true, "{body:.300}");
+    let (_, csv, body) = send(&s.router, Request::get("/editions/2025-decembre/telecharger/donnees.csv").body(Body::empty()).unwrap()).await;
+    assert!(csv.contains_key(header::ETAG));
+    assert_eq!(body, s.app.export(&Actor::Public, "2025-decembre", ExportFormat::Csv).await.unwrap());
 }
