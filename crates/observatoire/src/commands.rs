@@ -264,6 +264,21 @@ async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {
                     let share = i.share.map(obs_domain::display::format_share).unwrap_or_else(|| "—".into());
                     println!("  {:<40} {share:>8} à l'objectif ({} / {})", i.label, i.at_goal, i.evaluated);
                 }
+                let h = app.headline(&me, &slug).await.map_err(explain)?;
+                let cs = |c: &obs_domain::synthesis::CountShare| {
+                    format!("{} ({})", c.count, c.share.map(obs_domain::display::format_share).unwrap_or_else(|| "—".into()))
+                };
+                println!("Chiffres clés :");
+                println!("  entièrement en ligne (Oui) : {}", cs(&h.fully_online));
+                println!("  en ligne, y compris partiel et bêta : {}", cs(&h.online_any));
+                if let Some(rate) = h.dematerialisation_rate {
+                    println!("  taux de dématérialisation pondéré : {}", obs_domain::display::format_share(rate));
+                }
+                println!("  avec FranceConnect : {}", cs(&h.franceconnect));
+                println!("  avec le bouton « Je donne mon avis » : {}", cs(&h.feedback_button));
+                for b in &h.satisfaction_bands {
+                    println!("  satisfaction « {} » : {}", b.label, b.count);
+                }
             }
         }
     }
