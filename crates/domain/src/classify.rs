@@ -113,12 +113,11 @@ fn classify_number(ind: &Indicator, v: f64, count: Option<u64>) -> Result<Cell, 
     if !v.is_finite() {
         return Err(ClassifyError::NotFinite { indicator: ind.slug.clone() });
     }
-    if let (Some(min), Some(n), Some(key)) = (ind.min_count, count, &ind.insufficient) {
-        if n < min {
+    if let (Some(min), Some(n), Some(key)) = (ind.min_count, count, &ind.insufficient)
+        && n < min {
             let level = ind.level_index(key).unwrap_or(0);
             return Ok(Cell { level, value: None, count });
         }
-    }
     match ind.level_for_number(v) {
         Some(level) => Ok(Cell { level, value: Some(v), count }),
         None => Err(ClassifyError::NumberNotAccepted {

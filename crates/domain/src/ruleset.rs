@@ -379,23 +379,20 @@ impl RuleSet {
                         return Err(bad(format!("libellé « {name} » utilisé par deux niveaux")));
                     }
                 }
-                if let (Some(a), Some(b)) = (l.min, l.max) {
-                    if a >= b {
+                if let (Some(a), Some(b)) = (l.min, l.max)
+                    && a >= b {
                         return Err(bad(format!("niveau « {} » : min {a} ≥ max {b}", l.key)));
                     }
-                }
-                if let Some(w) = l.weight {
-                    if !(0.0..=1.0).contains(&w) {
+                if let Some(w) = l.weight
+                    && !(0.0..=1.0).contains(&w) {
                         return Err(bad(format!("niveau « {} » : poids {w} hors de 0–1", l.key)));
                     }
-                }
             }
             for (what, key) in [("missing", Some(&ind.missing)), ("insufficient", ind.insufficient.as_ref())] {
-                if let Some(key) = key {
-                    if ind.level(key).is_none() {
+                if let Some(key) = key
+                    && ind.level(key).is_none() {
                         return Err(bad(format!("{what} désigne le niveau inconnu « {key} »")));
                     }
-                }
             }
             if ind.min_count.is_some() != ind.insufficient.is_some() {
                 return Err(bad("min_count et insufficient vont ensemble".into()));

@@ -98,7 +98,8 @@ pub fn synthesize<R: AsRef<[Cell]>>(rules: &RuleSet, rows: &[R]) -> Synthesis {
             let Some(cell) = row.as_ref().get(i) else { continue };
             counts[cell.level] += 1;
             let level = &ind.levels[cell.level];
-            if !level.is_gray() && !(ex && applies) {
+            let left_out = ex && applies;
+            if !level.is_gray() && !left_out {
                 evaluated += 1;
                 if level.goal {
                     at_goal += 1;

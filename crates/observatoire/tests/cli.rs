@@ -96,7 +96,7 @@ fn full_cycle(t: &Target) {
     let text = t.ok(&["edition", "synthesis", "2025-t4"]);
     assert!(text.contains("taux de dématérialisation pondéré") && text.contains("avec FranceConnect"), "{text}");
     let diff: serde_json::Value = serde_json::from_str(&t.ok(&["edition", "diff", "2024-t3", "2025-t4", "--json"])).unwrap();
-    assert!(diff["entered"].as_array().unwrap().len() > 0 && diff["changes"].as_array().is_some());
+    assert!(!diff["entered"].as_array().unwrap().is_empty() && diff["changes"].as_array().is_some());
     let csv = t.ok(&["export", "edition", "2025-t4", "--format", "csv"]);
     assert!(csv.starts_with('\u{feff}') && csv.lines().count() == 254);
     let dir = tempfile::tempdir().unwrap();

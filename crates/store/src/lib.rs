@@ -110,8 +110,8 @@ impl Handle {
     /// The native connection.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Handle::Sqlite(c) => Conn::Sqlite(&mut **c),
-            Handle::Postgres(c) => Conn::Postgres(&mut **c),
+            Handle::Sqlite(c) => Conn::Sqlite(c),
+            Handle::Postgres(c) => Conn::Postgres(c),
         }
     }
 }
@@ -128,8 +128,8 @@ impl Tx {
     /// The native connection inside the transaction.
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
-            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 

@@ -78,5 +78,5 @@ pub async fn show(State(s): State<AppState>) -> Result<Html<String>, PageError> 
             });
         }
     }
-    Ok(render(&page).map_err(|_| PageError::bad_request("rendu impossible"))?)
+    render(&page).map_err(|_| PageError::bad_request("rendu impossible"))
 }
