@@ -26,6 +26,10 @@ pub struct EditionInput {
     pub quarter: Option<String>,
     /// Cut-off date (ISO).
     pub cutoff: Option<String>,
+    /// Feedback window (ISO dates, inclusive), overriding the 12 months ending at the cut-off.
+    pub feedback_window: Option<(String, String)>,
+    /// Probe window (ISO dates, inclusive), overriding the 3 months ending at the cut-off.
+    pub probe_window: Option<(String, String)>,
     /// Demonstration data.
     pub demo: bool,
 }
@@ -99,7 +103,7 @@ impl App {
             ),
             None => None,
         };
-        let (cutoff, fw, pw) = match &input.cutoff {
+        let (cutoff, mut fw, mut pw) = match &input.cutoff {
             Some(c) => {
                 let d = parse_date(c, "date d'arrêt")?;
                 let (f, p) = windows(d);
@@ -107,6 +111,18 @@ impl App {
             }
             None => (None, None, None),
         };
+        for (given, slot, what) in [
+            (&input.feedback_window, &mut fw, "fenêtre des avis"),
+            (&input.probe_window, &mut pw, "fenêtre des sondes"),
+        ] {
+            if let Some((from, to)) = given {
+                let (a, b) = (parse_date(from, what)?, parse_date(to, what)?);
+                if a > b {
+                    return Err(AppError::Invalid(format!("{what} : le début ({a}) est après la fin ({b})")));
+                }
+                *slot = Some((a.to_string(), b.to_string()));
+            }
+        }
         let quarter = quarter.or_else(|| {
             let d = cutoff.as_deref().and_then(|c| parse_date(c, "").ok())?;
             Some(Quarter::of_month(d.year(), d.month() as u8).to_string())

@@ -273,3 +273,26 @@ async fn schemas_of_both_backends_match() {
     let Some((pg, _)) = support::store(support::Backend::Postgres, "schema").await else { return };
     assert_eq!(sqlite.schema_columns().await.unwrap(), pg.schema_columns().await.unwrap());
 }
+
+both!(a_refused_publication_changes_nothing, |db| {
+    let app = &db.app;
+    edition(app, "z", "2025").await;
+    let csv = "Ref_Demarche;Nom_Demarche;Statut_En_ligne;FranceConnect\nD1;A;Oui;FranceConnect +\nD2;B;Partiel;Non\n";
+    app.import_sheet(&op(), csv.as_bytes(), "z.csv", "z", &ImportOptions::default()).await.unwrap();
+    // A new rule file no longer knows "FranceConnect +": the stored label cannot be classified.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data_dir().join("../rules/2025.toml"))
+        .unwrap()
+        .replace("{ key = \"fc_plus\", label = \"FranceConnect +\", color = \"blue\", goal = true, bucket = \"FranceConnect\", aliases = [\"FranceConnect Plus\"] },\n", "");
+    assert!(!text.contains("fc_plus"));
+    std::fs::write(dir.path().join("2025.toml"), text).unwrap();
+    let strict = obs_app::App::new(app.store.clone(), obs_app::RuleBook::with_dir(dir.path()).unwrap());
+    let err = strict.publish(&op(), "z").await.unwrap_err();
+    assert!(matches!(err, AppError::Refused(_)) && err.to_string().contains("FranceConnect +"), "{err}");
+    // Nothing changed: still a draft, no revision, and the table still computes.
+    let e = app.edition(&op(), "z").await.unwrap();
+    assert_eq!((e.state.as_str(), e.current_revision), ("brouillon", 0));
+    assert!(app.revisions(&op(), "z").await.unwrap().is_empty());
+    // With the official rules it publishes.
+    assert_eq!(app.publish(&op(), "z").await.unwrap().revision, 1);
+});

@@ -86,6 +86,12 @@ pub enum EditionCmd {
         /// Date d'arrêt AAAA-MM-JJ (fixe les fenêtres de collecte)
         #[arg(long)]
         cutoff: Option<String>,
+        /// Fenêtre des avis AAAA-MM-JJ..AAAA-MM-JJ (par défaut : 12 mois jusqu'à la date d'arrêt)
+        #[arg(long, value_name = "DEBUT..FIN")]
+        feedback_window: Option<String>,
+        /// Fenêtre des sondes AAAA-MM-JJ..AAAA-MM-JJ (par défaut : 3 mois jusqu'à la date d'arrêt)
+        #[arg(long, value_name = "DEBUT..FIN")]
+        probe_window: Option<String>,
     },
     /// Liste les éditions
     List {

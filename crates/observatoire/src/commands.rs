@@ -157,11 +157,27 @@ async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {
     let app = open(g).await?;
     let me = operator();
     match cmd {
-        EditionCmd::Create { slug, name, rules, quarter, cutoff } => {
-            let e = app
-                .create_edition(&me, EditionInput { slug, name, ruleset: rules, quarter, cutoff, demo: false })
-                .await
-                .map_err(explain)?;
+        EditionCmd::Create { slug, name, rules, quarter, cutoff, feedback_window, probe_window } => {
+            let window = |w: Option<String>, what: &str| -> Result<Option<(String, String)>> {
+                match w {
+                    None => Ok(None),
+                    Some(w) => match w.split_once("..") {
+                        Some((a, b)) => Ok(Some((a.to_string(), b.to_string()))),
+                        None => bail!("{what} « {w} » invalide : format attendu AAAA-MM-JJ..AAAA-MM-JJ"),
+                    },
+                }
+            };
+            let input = EditionInput {
+                slug,
+                name,
+                ruleset: rules,
+                quarter,
+                cutoff,
+                feedback_window: window(feedback_window, "fenêtre des avis")?,
+                probe_window: window(probe_window, "fenêtre des sondes")?,
+                demo: false,
+            };
+            let e = app.create_edition(&me, input).await.map_err(explain)?;
             println!("Édition « {} » créée en brouillon (règles {}).", e.slug, e.ruleset_id);
         }
         EditionCmd::List { json } => {

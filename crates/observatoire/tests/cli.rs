@@ -124,6 +124,11 @@ fn bad_input(t: &Target) {
     assert!(t.fails(&["edition", "show", "inconnue"]).contains("introuvable"));
     assert!(t.fails(&["edition", "create", "e", "--name", "E"]).contains("existe déjà"));
     assert!(t.fails(&["edition", "create", "f", "--name", "F", "--rules", "1999"]).contains("inconnu"));
+    assert!(t.fails(&["edition", "create", "g", "--name", "G", "--feedback-window", "2025-12-31..2025-01-01"]).contains("après la fin"));
+    assert!(t.fails(&["edition", "create", "g", "--name", "G", "--probe-window", "2025-10-01"]).contains("AAAA-MM-JJ..AAAA-MM-JJ"));
+    t.ok(&["edition", "create", "g", "--name", "G", "--cutoff", "2025-12-31", "--probe-window", "2025-11-01..2025-12-31"]);
+    let show = t.ok(&["edition", "show", "g"]);
+    assert!(show.contains("fenêtre des sondes : 2025-11-01 → 2025-12-31") && show.contains("fenêtre des avis : 2025-01-01 → 2025-12-31"), "{show}");
     assert!(t.fails(&["export", "edition", "e", "--format", "pdf"]).contains("format"));
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("snap");
