@@ -6,6 +6,8 @@ use std::sync::Arc;
 use obs_domain::{EditionState, Quarter, RuleSet};
 use obs_store::editions::{self, Edition, NewEdition};
 use obs_store::revisions::{self, FrozenCell, Revision};
+use obs_store::demarches::NewVersion;
+use obs_store::orgs::{self, OrgKind};
 use obs_store::{Lend, audit, measurements, now_utc};
 
 use crate::error::{AppError, Result};
@@ -336,6 +338,42 @@ impl App {
                 }
             }
         }
+        // The dated history of démarches records what was published, never draft values.
+        let valid_from = e.cutoff.clone().unwrap_or_else(|| now[..10].to_string());
+        let source = format!("édition {} révision {revision}", e.slug);
+        let mut org_ids: HashMap<(OrgKind, String), i64> = HashMap::new();
+        let mut ids = Vec::with_capacity(members.len());
+        for m in &members {
+            let mut id_of = async |kind: OrgKind, name: &Option<String>, parent: Option<i64>| -> Result<Option<i64>> {
+                let Some(name) = name else { return Ok(None) };
+                if let Some(id) = org_ids.get(&(kind, name.clone())) {
+                    return Ok(Some(*id));
+                }
+                let id = orgs::ensure(tx.conn(), kind, name, parent).await?;
+                org_ids.insert((kind, name.clone()), id);
+                Ok(Some(id))
+            };
+            let min = id_of(OrgKind::Ministere, &m.ministere, None).await?;
+            let adm = id_of(OrgKind::Administration, &m.administration, min).await?;
+            let dom = id_of(OrgKind::Domaine, &m.domaine, None).await?;
+            ids.push((min, adm, dom));
+        }
+        let versions: Vec<NewVersion> = members
+            .iter()
+            .zip(&ids)
+            .map(|(m, &(min, adm, dom))| NewVersion {
+                demarche_id: m.demarche_id,
+                valid_from: &valid_from,
+                title: &m.title,
+                ministere_id: min,
+                administration_id: adm,
+                domaine_id: dom,
+                url: m.url.as_deref(),
+                observed: true,
+                source: &source,
+            })
+            .collect();
+        obs_store::demarches::put_versions(tx.conn(), &versions).await?;
         revisions::put_ruleset(tx.conn(), &loaded.hash, &loaded.rules.id, &loaded.source, &now).await?;
         revisions::insert(tx.conn(), &rev).await?;
         revisions::insert_members(tx.conn(), e.id, revision, &members).await?;

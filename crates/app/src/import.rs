@@ -5,15 +5,15 @@
 //! column before anything is written. By default any blocking problem rejects the whole import;
 //! with `skip_invalid` the valid rows are imported and the problems reported.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use obs_domain::{RawValue, RuleSet, classify};
 use obs_formats::{ParsedValue, Problem, Severity};
-use obs_store::demarches::{self, ExternalId, NewVersion};
+use obs_store::demarches::{self, ExternalId};
 use obs_store::editions::{self, Edition, Member};
 use obs_store::measurements::{self, NewMeasurement, Source};
-use obs_store::orgs::{self, OrgKind};
 use obs_store::{Tx, audit, now_utc};
 
 use crate::App;
@@ -157,7 +157,9 @@ impl App {
             items.iter_mut().for_each(|i| apply_catalogue(i, cat));
         }
         let label = format!("import.dashlord {}", dir.display());
-        self.persist(actor, e, items, problems.split_off(0), opts, &label).await
+        // A folder with an unreadable file is still a démarche of the edition (the file counts as
+        // empty), so folders are never dropped whole.
+        self.persist(actor, e, items, problems.split_off(0), opts, &label, false).await
     }
 
     /// Imports the working spreadsheet (CSV or XLSX bytes) into an edition.
@@ -205,7 +207,7 @@ impl App {
             items.iter_mut().for_each(|i| apply_catalogue(i, cat));
         }
         let label = format!("import.sheet {file_name}");
-        self.persist(actor, e, items, problems, opts, &label).await
+        self.persist(actor, e, items, problems, opts, &label, true).await
     }
 
     async fn persist(
@@ -216,14 +218,23 @@ impl App {
         mut problems: Vec<Problem>,
         opts: &ImportOptions,
         label: &str,
+        whole_rows: bool,
     ) -> Result<ImportReport> {
         let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
         check_values(&rules, &mut items, &mut problems);
+        if opts.skip_invalid && whole_rows {
+            // Spreadsheet rows are all-or-nothing too: a row with any error is left out whole.
+            let bad: HashSet<&str> = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .filter_map(|p| p.place.as_deref())
+                .collect();
+            items.retain(|i| !bad.contains(i.place.as_str()));
+        }
         let blocking = problems.iter().any(|p| p.severity == Severity::Error);
         if blocking && !opts.skip_invalid {
             return Err(AppError::ImportRejected(problems));
         }
-        let valid_from = e.cutoff.clone().unwrap_or_else(|| now_utc()[..10].to_string());
         let now = now_utc();
         let author = actor.audit_name();
         let total = items.len() as u64;
@@ -231,13 +242,48 @@ impl App {
         let (mut created, mut values) = (0, 0);
         let mut members = Vec::with_capacity(items.len());
         let mut rows = Vec::new();
+        // Where each démarche was met in this input: two rows for one démarche would make the
+        // second silently overwrite the first.
+        let mut seen: HashMap<i64, String> = HashMap::new();
         for (i, item) in items.into_iter().enumerate() {
-            let (id, is_new) = resolve(&mut tx, &item).await?;
+            let resolved = match resolve(&mut tx, &item).await {
+                Ok(r) => Ok(r),
+                Err(AppError::Invalid(msg)) => Err(msg),
+                Err(other) => return Err(other),
+            };
+            let resolved = resolved.and_then(|(id, is_new)| match seen.get(&id) {
+                Some(first) => Err(format!("{} : même démarche (n° {id}) que {first}", item.place)),
+                None => Ok((id, is_new)),
+            });
+            let (id, is_new) = match resolved {
+                Ok(r) => r,
+                Err(message) => {
+                    problems.push(Problem {
+                        severity: Severity::Error,
+                        file: item.values.first().map(|v| v.file.clone()).unwrap_or_else(|| label.to_string()),
+                        place: Some(item.place.clone()),
+                        column: None,
+                        message,
+                    });
+                    if opts.skip_invalid {
+                        continue;
+                    }
+                    // Nothing is committed: dropping the transaction rolls it back.
+                    return Err(AppError::ImportRejected(problems));
+                }
+            };
+            seen.insert(id, item.place.clone());
             created += usize::from(is_new);
-            let previous_title = if item.title.is_none() && !is_new {
-                demarches::history(tx.conn(), id).await?.pop().map(|v| v.title)
-            } else {
-                None
+            // Fields the input does not give keep their value in this edition (a scanner import
+            // after the spreadsheet must not erase names and ministries), then the last
+            // published title.
+            let existing = editions::member(tx.conn(), e.id, id).await?;
+            let keep = |new: &Option<String>, old: Option<&Option<String>>| new.clone().or_else(|| old.cloned().flatten());
+            let previous_title = match (&item.title, &existing) {
+                (Some(_), _) => None,
+                (None, Some(m)) => Some(m.title.clone()),
+                (None, None) if !is_new => demarches::history(tx.conn(), id).await?.pop().map(|v| v.title),
+                (None, None) => None,
             };
             let title = item
                 .title
@@ -247,44 +293,21 @@ impl App {
                     Some(j) => format!("Démarche n° {j}"),
                     None => format!("Démarche {}", item.sheet_ref.clone().unwrap_or_default()),
                 });
-            let min = match &item.ministere {
-                Some(m) => Some(orgs::ensure(tx.conn(), OrgKind::Ministere, m, None).await?),
-                None => None,
-            };
-            let adm = match &item.administration {
-                Some(a) => Some(orgs::ensure(tx.conn(), OrgKind::Administration, a, min).await?),
-                None => None,
-            };
-            let dom = match &item.domaine {
-                Some(d) => Some(orgs::ensure(tx.conn(), OrgKind::Domaine, d, None).await?),
-                None => None,
-            };
-            demarches::put_version(
-                tx.conn(),
-                &NewVersion {
-                    demarche_id: id,
-                    valid_from: &valid_from,
-                    title: &title,
-                    ministere_id: min,
-                    administration_id: adm,
-                    domaine_id: dom,
-                    url: item.url.as_deref(),
-                    observed: true,
-                    source: label,
-                },
-            )
-            .await?;
             members.push(Member {
                 demarche_id: id,
                 title,
-                ministere: item.ministere.clone(),
-                administration: item.administration.clone(),
-                domaine: item.domaine.clone(),
-                url: item.url.clone(),
-                audience: item.audience.clone(),
-                volume_total: item.volume_total,
-                volume_online: item.volume_online,
-                feedback_button: item.feedback_button,
+                ministere: keep(&item.ministere, existing.as_ref().map(|m| &m.ministere)),
+                administration: keep(&item.administration, existing.as_ref().map(|m| &m.administration)),
+                domaine: keep(&item.domaine, existing.as_ref().map(|m| &m.domaine)),
+                url: keep(&item.url, existing.as_ref().map(|m| &m.url)),
+                audience: if item.audience.is_empty() {
+                    existing.as_ref().map(|m| m.audience.clone()).unwrap_or_default()
+                } else {
+                    item.audience.clone()
+                },
+                volume_total: item.volume_total.or(existing.as_ref().and_then(|m| m.volume_total)),
+                volume_online: item.volume_online.or(existing.as_ref().and_then(|m| m.volume_online)),
+                feedback_button: item.feedback_button.or(existing.as_ref().and_then(|m| m.feedback_button)),
             });
             for v in &item.values {
                 let (num, text, count) = match &v.value {

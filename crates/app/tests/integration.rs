@@ -218,7 +218,19 @@ both!(spreadsheet_bad_input_changes_nothing, |db| {
     let mixed = "Ref_Demarche;Nom_Demarche;Statut_En_ligne\nD3;A;Oui\nD4;B;Peut-etre\n";
     let r = app.import_sheet(&op(), mixed.as_bytes(), "m.csv", "t", &ImportOptions { skip_invalid: true, ..Default::default() }).await.unwrap();
     assert!(r.problems.iter().any(|p| p.severity == obs_formats::Severity::Error));
-    assert_eq!(app.table(&op(), "t", View::Draft).await.unwrap().rows.len(), 4);
+    assert_eq!(app.table(&op(), "t", View::Draft).await.unwrap().rows.len(), 3, "D4 is left out whole");
+    // Two rows of one démarche: refused by default, the second skipped with skip_invalid, on
+    // both back ends alike (one matched by reference, the other by feedback product id).
+    let twice = "Ref_Demarche;Dashlord_ID_JDMA;Nom_Demarche;Note_Satisfaction\nD9;;A;8\n;777;B;3\nD9b;;C;5\n";
+    app.import_sheet(&op(), "Ref_Demarche;Dashlord_ID_JDMA;Nom_Demarche\nD9;777;A\n".as_bytes(), "ids.csv", "t", &ImportOptions::default()).await.unwrap();
+    let err = app.import_sheet(&op(), twice.as_bytes(), "twice.csv", "t", &ImportOptions::default()).await.unwrap_err();
+    assert!(err.to_string().contains("rien n'a été enregistré") || matches!(err, AppError::ImportRejected(_)), "{err}");
+    let AppError::ImportRejected(problems) = &err else { panic!("{err}") };
+    assert!(problems.iter().any(|p| p.message.contains("même démarche")), "{problems:?}");
+    let rows_before = app.table(&op(), "t", View::Draft).await.unwrap().rows.len();
+    let r = app.import_sheet(&op(), twice.as_bytes(), "twice.csv", "t", &ImportOptions { skip_invalid: true, ..Default::default() }).await.unwrap();
+    assert_eq!(r.demarches, 2, "the repeated démarche is skipped");
+    assert_eq!(app.table(&op(), "t", View::Draft).await.unwrap().rows.len(), rows_before + 1);
 });
 
 both!(bad_edition_input_is_refused, |db| {
@@ -295,4 +307,26 @@ both!(a_refused_publication_changes_nothing, |db| {
     assert!(app.revisions(&op(), "z").await.unwrap().is_empty());
     // With the official rules it publishes.
     assert_eq!(app.publish(&op(), "z").await.unwrap().revision, 1);
+});
+
+both!(history_shows_published_versions_only, |db| {
+    let app = &db.app;
+    edition(app, "h", "2025").await;
+    let sheet = "Ref_Demarche;Dashlord_ID_JDMA;Nom_Demarche;Nom_Ministere\nD1;1703;Carte grise;Intérieur\n";
+    app.import_sheet(&op(), sheet.as_bytes(), "h.csv", "h", &ImportOptions::default()).await.unwrap();
+    // A scanner import afterwards keeps the names and ministry the spreadsheet gave.
+    app.import_dashlord(&op(), &data_dir().join("dashlord/2025-12-31"), "h", &ImportOptions::default()).await.unwrap();
+    let t = app.table(&op(), "h", View::Draft).await.unwrap();
+    let row = t.rows.iter().find(|r| r.member.title == "Carte grise").expect("title kept");
+    assert_eq!(row.member.ministere.as_deref(), Some("Intérieur"));
+    let id = row.member.demarche_id;
+    app.publish(&op(), "h").await.unwrap();
+    app.open_correction(&op(), "h", "Renommage").await.unwrap();
+    let secret = "Ref_Demarche;Nom_Demarche;Nom_Ministere\nD1;TITRE NON PUBLIÉ;Ministère secret\n";
+    app.import_sheet(&op(), secret.as_bytes(), "c.csv", "h", &ImportOptions::default()).await.unwrap();
+    let public = app.demarche(&obs_app::Actor::Public, id).await.unwrap();
+    assert!(public.versions.iter().all(|v| v.title == "Carte grise"), "{:?}", public.versions);
+    app.publish(&op(), "h").await.unwrap();
+    let public = app.demarche(&obs_app::Actor::Public, id).await.unwrap();
+    assert_eq!(public.versions.last().unwrap().title, "TITRE NON PUBLIÉ", "published corrections enter the history");
 });

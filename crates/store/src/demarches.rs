@@ -113,19 +113,26 @@ pub async fn attach_ids(conn: Conn<'_>, id: i64, jdma_id: Option<i64>, sheet_ref
     r.map_err(|e| StoreError::from(e).conflict_on_unique("identifiant de démarche déjà attribué à une autre démarche"))
 }
 
-/// Records a version (replacing one that starts the same day).
-pub async fn put_version(conn: Conn<'_>, v: &NewVersion<'_>) -> Result<()> {
-    with_conn!(conn, c, _DB => {
-        sqlx::query(
-            "INSERT INTO demarche_versions (demarche_id, valid_from, title, ministere_id, administration_id, domaine_id, url, observed, source) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (demarche_id, valid_from) DO UPDATE SET title = excluded.title, ministere_id = excluded.ministere_id, \
-             administration_id = excluded.administration_id, domaine_id = excluded.domaine_id, url = excluded.url, \
-             observed = excluded.observed, source = excluded.source",
-        )
-        .bind(v.demarche_id).bind(v.valid_from).bind(v.title).bind(v.ministere_id).bind(v.administration_id)
-        .bind(v.domaine_id).bind(v.url).bind(v.observed).bind(v.source)
-        .execute(&mut *c).await?;
+/// Records versions in batches (replacing those that start the same day). Each démarche must
+/// appear once per call.
+pub async fn put_versions(conn: Conn<'_>, versions: &[NewVersion<'_>]) -> Result<()> {
+    with_conn!(conn, c, DB => {
+        for chunk in versions.chunks(1000) {
+            let mut qb = sqlx::QueryBuilder::<DB>::new(
+                "INSERT INTO demarche_versions (demarche_id, valid_from, title, ministere_id, administration_id, domaine_id, url, observed, source) ",
+            );
+            qb.push_values(chunk, |mut b, v| {
+                b.push_bind(v.demarche_id).push_bind(v.valid_from.to_string()).push_bind(v.title.to_string())
+                    .push_bind(v.ministere_id).push_bind(v.administration_id).push_bind(v.domaine_id)
+                    .push_bind(v.url.map(str::to_string)).push_bind(v.observed).push_bind(v.source.to_string());
+            });
+            qb.push(
+                " ON CONFLICT (demarche_id, valid_from) DO UPDATE SET title = excluded.title, ministere_id = excluded.ministere_id, \
+                 administration_id = excluded.administration_id, domaine_id = excluded.domaine_id, url = excluded.url, \
+                 observed = excluded.observed, source = excluded.source",
+            );
+            qb.build().execute(&mut *c).await?;
+        }
     });
     Ok(())
 }

@@ -166,3 +166,13 @@ pub async fn members(conn: Conn<'_>, edition_id: i64) -> Result<Vec<Member>> {
         ).bind(edition_id).fetch_all(&mut *c).await?
     }))
 }
+
+/// One démarche of an edition, if it is a member.
+pub async fn member(conn: Conn<'_>, edition_id: i64, demarche_id: i64) -> Result<Option<Member>> {
+    Ok(with_conn!(conn, c, _DB => {
+        sqlx::query_as(
+            "SELECT demarche_id, title, ministere, administration, domaine, url, audience, volume_total, volume_online, feedback_button \
+             FROM edition_members WHERE edition_id = $1 AND demarche_id = $2",
+        ).bind(edition_id).bind(demarche_id).fetch_optional(&mut *c).await?
+    }))
+}

@@ -3,7 +3,7 @@
 use crate::{Conn, Result};
 
 /// The kind of an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrgKind {
     /// A ministry.
     Ministere,
