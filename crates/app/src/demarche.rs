@@ -43,7 +43,7 @@ impl App {
         drop(h);
         let mut appearances = Vec::new();
         for e in self.editions(actor).await? {
-            let table = self.table(actor, &e.slug, View::Current).await?;
+            let table = self.table_of(actor, e.clone(), View::Current).await?;
             if let Some(row) = table.rows.iter().position(|r| r.member.demarche_id == id) {
                 appearances.push(Appearance { table, row });
             }

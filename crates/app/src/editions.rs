@@ -164,6 +164,14 @@ impl App {
         Ok(e)
     }
 
+    /// The audit trail of an edition (imports, state changes, publications), newest first.
+    pub async fn journal(&self, actor: &Actor, slug: &str) -> Result<Vec<obs_store::audit::AuditEntry>> {
+        authorize(actor, Action::ManageEditions)?;
+        let e = self.edition(actor, slug).await?;
+        let mut h = self.store.conn().await?;
+        Ok(audit::for_subject(h.conn(), &e.slug).await?)
+    }
+
     /// The frozen revisions of an edition, oldest first.
     pub async fn revisions(&self, actor: &Actor, slug: &str) -> Result<Vec<Revision>> {
         let e = self.edition(actor, slug).await?;
@@ -210,9 +218,9 @@ impl App {
         let mut h = self.store.conn().await?;
         let rev = revisions::get(h.conn(), e.id, revision).await?;
         let source = revisions::ruleset_source(h.conn(), &rev.ruleset_hash).await?;
-        let rules = Arc::new(RuleSet::from_toml(&source).map_err(|err| AppError::Invalid(err.to_string()))?);
+        let rules = Arc::new(RuleSet::from_toml(&source).map_err(|err| AppError::Internal(format!("règles figées illisibles : {err}")))?);
         let members = revisions::members(h.conn(), e.id, revision).await?;
-        let cells = revisions::cells(h.conn(), e.id, revision, None).await?;
+        let cells = revisions::cells(h.conn(), e.id, revision).await?;
         let mut values: HashMap<i64, HashMap<String, Raw>> = HashMap::new();
         for c in cells {
             if let Some(value) = raw_from_columns(c.value_num, c.value_text, c.sample_count) {

@@ -25,6 +25,10 @@ pub enum AppError {
     /// Storage failure.
     #[error(transparent)]
     Store(obs_store::StoreError),
+    /// A failure that is not the caller's fault (unreadable stored data, export writer error).
+    /// The detail is for the log; users see a generic message.
+    #[error("erreur interne : {0}")]
+    Internal(String),
 }
 
 impl From<obs_store::StoreError> for AppError {

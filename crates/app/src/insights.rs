@@ -68,7 +68,7 @@ impl App {
     pub async fn evolution(&self, actor: &Actor, scope: &Scope) -> Result<Vec<EvolutionPoint>> {
         let mut out = Vec::new();
         for e in self.editions(actor).await? {
-            let table = self.table(actor, &e.slug, View::Current).await?;
+            let table = self.table_of(actor, e.clone(), View::Current).await?;
             out.push(EvolutionPoint {
                 ruleset: table.rules.name.clone(),
                 target: table.rules.target,

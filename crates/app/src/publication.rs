@@ -175,7 +175,7 @@ impl App {
             let mut h = self.store.conn().await?;
             let rev = obs_store::revisions::get(h.conn(), e.id, e.current_revision).await?;
             return serde_json::from_str(&rev.synthesis_json)
-                .map_err(|err| AppError::Invalid(format!("synthèse enregistrée illisible : {err}")));
+                .map_err(|err| AppError::Internal(format!("synthèse enregistrée illisible : {err}")));
         }
         let table = self.table(actor, slug, View::Current).await?;
         let s = synthesize(&table.rules, &table.rows);
@@ -189,10 +189,15 @@ impl App {
         Ok(headline(&table.rules, &table.rows, &buttons))
     }
 
-    /// Differences from edition `a` (older) to edition `b` (newer).
+    /// Differences between two editions, always from the older to the newer (by cut-off date,
+    /// then creation), whatever the order they are named in, so "up" means the same everywhere.
     pub async fn diff(&self, actor: &Actor, a: &str, b: &str) -> Result<EditionDiff> {
-        let ta = self.table(actor, a, View::Current).await?;
-        let tb = self.table(actor, b, View::Current).await?;
+        let ea = self.edition(actor, a).await?;
+        let eb = self.edition(actor, b).await?;
+        let key = |e: &obs_store::editions::Edition| (e.cutoff.clone(), e.created_at.clone(), e.id);
+        let (older, newer) = if key(&ea) <= key(&eb) { (ea, eb) } else { (eb, ea) };
+        let ta = self.table_of(actor, older, View::Current).await?;
+        let tb = self.table_of(actor, newer, View::Current).await?;
         Ok(diff(&diff_rows(&ta), &diff_rows(&tb)))
     }
 
@@ -235,11 +240,11 @@ pub fn export_table(table: &EditionTable, format: ExportFormat) -> Result<Vec<u8
         .collect();
     let by_ministry = group_syntheses(table, GroupBy::Ministere).into_iter().map(|g| (g.name, g.synthesis)).collect();
     let ex = ExportEdition { meta, rules: &table.rules, rows, by_ministry };
-    let json = |v: serde_json::Value| serde_json::to_vec_pretty(&v).map_err(|e| AppError::Invalid(format!("export JSON impossible : {e}")));
+    let json = |v: serde_json::Value| serde_json::to_vec_pretty(&v).map_err(|e| AppError::Internal(format!("export JSON impossible : {e}")));
     match format {
         ExportFormat::Csv => Ok(obs_formats::export::to_csv(&ex, b';', true)),
         ExportFormat::CsvComma => Ok(obs_formats::export::to_csv(&ex, b',', false)),
-        ExportFormat::Xlsx => obs_formats::export::to_xlsx(&ex).map_err(|e| AppError::Invalid(format!("export XLSX impossible : {e}"))),
+        ExportFormat::Xlsx => obs_formats::export::to_xlsx(&ex).map_err(|e| AppError::Internal(format!("export XLSX impossible : {e}"))),
         ExportFormat::Json => json(obs_formats::export::to_json(&ex)),
         ExportFormat::Schema => json(obs_formats::export::table_schema(&ex)),
     }

@@ -71,7 +71,7 @@ pub(crate) fn classify_rows(
 ) -> (Vec<TableRow>, Vec<String>) {
     let empty = HashMap::new();
     let mut errors = Vec::new();
-    let rows = members
+    let mut rows: Vec<TableRow> = members
         .into_iter()
         .map(|member| {
             let vals = values.get(&member.demarche_id).unwrap_or(&empty);
@@ -101,6 +101,8 @@ pub(crate) fn classify_rows(
             TableRow { member, cells, raws, title_key, search_key }
         })
         .collect();
+    // Row order (and so the order of every export) must not depend on the database collation.
+    rows.sort_by(|a, b| a.title_key.cmp(&b.title_key).then(a.member.demarche_id.cmp(&b.member.demarche_id)));
     (rows, errors)
 }
 

@@ -83,27 +83,33 @@ pub fn excluded_from_shares(rules: &RuleSet, row: &[Cell]) -> bool {
         .is_some_and(|c| ex.levels.iter().any(|k| ind.levels[c.level].key == *k))
 }
 
+/// How the cell of indicator `i` counts in that indicator's share at goal: `None` when it is
+/// outside the denominator (grey level, or a démarche not online for any indicator but `online`
+/// itself), otherwise whether it reaches the goal. Filters and syntheses both use this, so a
+/// filtered table always agrees with the published shares.
+pub fn goal_status(rules: &RuleSet, row: &[Cell], i: usize) -> Option<bool> {
+    let ind = rules.indicators.get(i)?;
+    let level = &ind.levels[row.get(i)?.level];
+    let applies = rules.exclude_from_shares.as_ref().is_none_or(|e| e.indicator != ind.slug);
+    if level.is_gray() || (applies && excluded_from_shares(rules, row)) {
+        return None;
+    }
+    Some(level.goal)
+}
+
 /// Computes the synthesis of a group. Each row holds one cell per rule-set indicator.
 pub fn synthesize<R: AsRef<[Cell]>>(rules: &RuleSet, rows: &[R]) -> Synthesis {
     let mut out = Vec::with_capacity(rules.indicators.len());
-    let excluded: Vec<bool> = rows.iter().map(|r| excluded_from_shares(rules, r.as_ref())).collect();
-    // The exclusion does not apply to the indicator that defines it: "Réalisable en ligne" must
-    // count the démarches that are not online, or its share could never fall below 100 %.
-    let excluding = rules.exclude_from_shares.as_ref().map(|e| e.indicator.as_str());
     for (i, ind) in rules.indicators.iter().enumerate() {
-        let applies = excluding != Some(ind.slug.as_str());
         let mut counts = vec![0u64; ind.levels.len()];
         let (mut at_goal, mut evaluated) = (0u64, 0u64);
-        for (row, &ex) in rows.iter().zip(&excluded) {
-            let Some(cell) = row.as_ref().get(i) else { continue };
+        for row in rows {
+            let row = row.as_ref();
+            let Some(cell) = row.get(i) else { continue };
             counts[cell.level] += 1;
-            let level = &ind.levels[cell.level];
-            let left_out = ex && applies;
-            if !level.is_gray() && !left_out {
+            if let Some(goal) = goal_status(rules, row, i) {
                 evaluated += 1;
-                if level.goal {
-                    at_goal += 1;
-                }
+                at_goal += u64::from(goal);
             }
         }
         let levels: Vec<LevelCount> = ind

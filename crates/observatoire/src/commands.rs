@@ -122,6 +122,9 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, f
         Ok(u) if !u.is_empty() => u,
         _ => {
             let path = g.db.clone().unwrap_or_else(|| PathBuf::from("observatoire-demo.db"));
+            if path.exists() {
+                refuse_unless_demo(&path).await?;
+            }
             for suffix in ["", "-wal", "-shm"] {
                 let p = PathBuf::from(format!("{}{suffix}", path.display()));
                 if p.exists() {
@@ -151,6 +154,23 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, f
         return Ok(());
     }
     obs_web::serve(Arc::new(app), listen, files.as_deref()).await
+}
+
+/// `demo` rebuilds its database from scratch: it only ever deletes a file that holds nothing but
+/// demonstration editions, never a real database given by mistake.
+async fn refuse_unless_demo(path: &Path) -> Result<()> {
+    let refuse = || anyhow!(
+        "« {} » existe et n'est pas une base de démonstration : choisissez un autre fichier avec --db (rien n'a été supprimé)",
+        path.display()
+    );
+    if std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false) {
+        return Ok(());
+    }
+    let store = Store::connect(&path.to_string_lossy()).await.map_err(|_| refuse())?;
+    let app = App::new(store, RuleBook::embedded());
+    let editions = app.editions(&operator()).await.map_err(|_| refuse())?;
+    app.store.close().await;
+    if editions.iter().all(|e| e.demo) { Ok(()) } else { Err(refuse()) }
 }
 
 async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {
@@ -231,6 +251,13 @@ async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {
                 }
                 for err in &table.errors {
                     println!("  valeur non classable : {err}");
+                }
+                let journal = app.journal(&me, &slug).await.map_err(explain)?;
+                if !journal.is_empty() {
+                    println!("  journal :");
+                    for j in journal.iter().take(20) {
+                        println!("    {} {} {} — {}", j.at, j.actor, j.action, j.detail);
+                    }
                 }
             }
         }

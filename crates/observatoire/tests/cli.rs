@@ -76,6 +76,7 @@ fn full_cycle(t: &Target) {
     t.ok(&["import", "dashlord", data().join("dashlord/2024-09-30").to_str().unwrap(), "--edition", "2024-t3"]);
     let show = t.ok(&["edition", "show", "2025-t4"]);
     assert!(show.contains("fenêtre des avis : 2025-01-01 → 2025-12-31"), "{show}");
+    assert!(show.contains("journal :") && show.contains("import.dashlord") && show.contains("edition.create"), "{show}");
     t.ok(&["edition", "consult", "2025-t4"]);
     t.ok(&["edition", "publish", "2024-t3"]);
     let out = t.ok(&["edition", "publish", "2025-t4"]);
@@ -186,6 +187,18 @@ fn demo_builds_three_published_editions() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.matches("publiée").count(), 3, "{text}");
+    // It never deletes a real database given by mistake.
+    let real = Target::sqlite();
+    real.ok(&["migrate"]);
+    real.ok(&["edition", "create", "vraie", "--name", "Vraie"]);
+    let Target::Sqlite(real_dir) = &real else { unreachable!() };
+    let out = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .env_remove("DATABASE_URL")
+        .args(["demo", "--no-serve", "--db", real_dir.path().join("o.db").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("n'est pas une base de démonstration"));
+    assert!(real.ok(&["edition", "list"]).contains("vraie"), "still there");
     // Running it again rebuilds a fresh database rather than failing or duplicating.
     let again = Command::new(env!("CARGO_BIN_EXE_observatoire"))
         .env_remove("DATABASE_URL")

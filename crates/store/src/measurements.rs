@@ -104,18 +104,6 @@ pub async fn insert(conn: Conn<'_>, edition_id: i64, rows: &[NewMeasurement], re
     Ok(())
 }
 
-/// The latest value of every (démarche, indicator) of an edition.
-pub async fn latest(conn: Conn<'_>, edition_id: i64) -> Result<Vec<Measurement>> {
-    Ok(with_conn!(conn, c, _DB => {
-        sqlx::query_as(
-            "SELECT m.id, m.demarche_id, m.indicator, m.value_num, m.value_text, m.sample_count, m.source, m.source_ref, \
-             m.window_from, m.window_to, m.author, m.recorded_at FROM measurements m \
-             JOIN (SELECT MAX(id) AS id FROM measurements WHERE edition_id = $1 GROUP BY demarche_id, indicator) l ON l.id = m.id \
-             ORDER BY m.demarche_id, m.indicator",
-        ).bind(edition_id).fetch_all(&mut *c).await?
-    }))
-}
-
 /// The part of a measurement that classification and freezing need.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct Value {
@@ -141,18 +129,6 @@ pub async fn latest_values(conn: Conn<'_>, edition_id: i64) -> Result<Vec<Value>
             "SELECT m.id, m.demarche_id, m.indicator, m.value_num, m.value_text, m.sample_count FROM measurements m \
              WHERE m.id IN (SELECT MAX(id) FROM measurements WHERE edition_id = $1 GROUP BY demarche_id, indicator)",
         ).bind(edition_id).fetch_all(&mut *c).await?
-    }))
-}
-
-/// The latest values of one démarche in an edition.
-pub async fn latest_for(conn: Conn<'_>, edition_id: i64, demarche_id: i64) -> Result<Vec<Measurement>> {
-    Ok(with_conn!(conn, c, _DB => {
-        sqlx::query_as(
-            "SELECT m.id, m.demarche_id, m.indicator, m.value_num, m.value_text, m.sample_count, m.source, m.source_ref, \
-             m.window_from, m.window_to, m.author, m.recorded_at FROM measurements m \
-             JOIN (SELECT MAX(id) AS id FROM measurements WHERE edition_id = $1 AND demarche_id = $2 GROUP BY indicator) l ON l.id = m.id \
-             ORDER BY m.indicator",
-        ).bind(edition_id).bind(demarche_id).fetch_all(&mut *c).await?
     }))
 }
 

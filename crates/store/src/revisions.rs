@@ -131,30 +131,12 @@ pub async fn members(conn: Conn<'_>, edition_id: i64, revision: i32) -> Result<V
     }))
 }
 
-/// Frozen cells of a revision, optionally for one démarche.
-pub async fn cells(conn: Conn<'_>, edition_id: i64, revision: i32, demarche: Option<i64>) -> Result<Vec<FrozenCell>> {
+/// Frozen cells of a revision.
+pub async fn cells(conn: Conn<'_>, edition_id: i64, revision: i32) -> Result<Vec<FrozenCell>> {
     Ok(with_conn!(conn, c, _DB => {
         sqlx::query_as(
             "SELECT demarche_id, indicator, value_num, value_text, sample_count, level_key, measurement_id FROM revision_cells \
-             WHERE edition_id = $1 AND revision = $2 AND ($3 IS NULL OR demarche_id = $3) ORDER BY demarche_id, indicator",
-        ).bind(edition_id).bind(revision).bind(demarche).fetch_all(&mut *c).await?
+             WHERE edition_id = $1 AND revision = $2",
+        ).bind(edition_id).bind(revision).fetch_all(&mut *c).await?
     }))
-}
-
-/// Every frozen cell of one démarche across all editions' current revisions, with the edition id.
-pub async fn history_cells(conn: Conn<'_>, demarche_id: i64) -> Result<Vec<(i64, FrozenCell)>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        edition_id: i64,
-        #[sqlx(flatten)]
-        cell: FrozenCell,
-    }
-    let rows: Vec<Row> = with_conn!(conn, c, _DB => {
-        sqlx::query_as(
-            "SELECT rc.edition_id, rc.demarche_id, rc.indicator, rc.value_num, rc.value_text, rc.sample_count, rc.level_key, rc.measurement_id \
-             FROM revision_cells rc JOIN editions e ON e.id = rc.edition_id AND e.current_revision = rc.revision \
-             WHERE rc.demarche_id = $1 ORDER BY rc.edition_id, rc.indicator",
-        ).bind(demarche_id).fetch_all(&mut *c).await?
-    });
-    Ok(rows.into_iter().map(|r| (r.edition_id, r.cell)).collect())
 }

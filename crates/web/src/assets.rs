@@ -14,7 +14,7 @@ pub async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Respon
         return (StatusCode::NOT_FOUND, "fichier introuvable").into_response();
     };
     let etag = format!("\"{}\"", file.metadata.sha256_hash().iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    if crate::api::none_match(&headers, &etag) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let mime = file.metadata.mimetype().to_string();

@@ -36,6 +36,7 @@ fn classify(e: &AppError) -> (StatusCode, String) {
         AppError::Refused(_) => (StatusCode::CONFLICT, e.to_string()),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, e.to_string()),
         _ => {
+            // Internal errors: the detail goes to the log, never to the response.
             tracing::error!(error = %e, "internal error");
             (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne : l'équipe a été prévenue, réessayez plus tard".into())
         }

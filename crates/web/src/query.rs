@@ -89,6 +89,22 @@ fn parse_positive(name: &str, v: &str) -> Result<usize, String> {
     }
 }
 
+/// The `revision` parameter: absent, or one whole number from 1 (a repeated parameter is refused,
+/// so the page and its download links can never disagree).
+pub fn revision_param(pairs: &[(String, String)]) -> Result<Option<i32>, String> {
+    let mut found = None;
+    for (k, v) in pairs {
+        if k == "revision" {
+            if found.is_some() {
+                return Err("le paramètre « revision » est répété".into());
+            }
+            let n = parse_positive("revision", v)?;
+            found = Some(i32::try_from(n).map_err(|_| "numéro de révision trop grand".to_string())?);
+        }
+    }
+    Ok(found)
+}
+
 impl TableQuery {
     /// Parses URL parameters against a rule set.
     pub fn parse(pairs: &[(String, String)], rules: &RuleSet) -> Result<TableQuery, String> {
@@ -239,11 +255,10 @@ fn matches(row: &TableRow, q: &TableQuery, rules: &RuleSet, needle: &str) -> boo
     }
     for (slug, f) in &q.levels {
         let Some(i) = rules.indicator_index(slug) else { return false };
-        let level = &rules.indicators[i].levels[row.cells[i].level];
         let ok = match f {
-            LevelFilter::Level(k) => &level.key == k,
-            LevelFilter::Goal => level.goal && !level.is_gray(),
-            LevelFilter::NotGoal => !level.goal && !level.is_gray(),
+            LevelFilter::Level(k) => rules.indicators[i].levels[row.cells[i].level].key == *k,
+            LevelFilter::Goal => obs_domain::synthesis::goal_status(rules, &row.cells, i) == Some(true),
+            LevelFilter::NotGoal => obs_domain::synthesis::goal_status(rules, &row.cells, i) == Some(false),
         };
         if !ok {
             return false;

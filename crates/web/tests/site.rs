@@ -78,9 +78,15 @@ async fn table_filters_sort_and_pages_live_in_the_url() {
     // Level filter: exactly the démarches at goal for satisfaction.
     let table = s.app.table(&Actor::Public, "2025-decembre", View::Current).await.unwrap();
     let i = table.rules.indicator_index("satisfaction").unwrap();
-    let at_goal = table.rows.iter().filter(|r| table.rules.indicators[i].levels[r.cells[i].level].goal).count();
+    let at_goal = table.rows.iter().filter(|r| obs_domain::synthesis::goal_status(&table.rules, &r.cells, i) == Some(true)).count();
     let (_, f) = get(&s.router, "/editions/2025-decembre?niveau_satisfaction=objectif&par_page=500").await;
     assert_eq!(rows_in(&f), at_goal);
+    // The filtered table agrees with the published synthesis.
+    let syn = s.app.synthesis(&Actor::Public, "2025-decembre").await.unwrap();
+    let sat = syn.indicators.iter().find(|x| x.slug == "satisfaction").unwrap();
+    assert_eq!(at_goal as u64, sat.at_goal);
+    let (_, nf) = get(&s.router, "/editions/2025-decembre?niveau_satisfaction=non-objectif&par_page=500").await;
+    assert_eq!((rows_in(&f) + rows_in(&nf)) as u64, sat.evaluated);
     assert!(f.contains("correspondant aux filtres"));
     // Filters combine: adding a ministry narrows further.
     let min = table.rows.iter().find_map(|r| r.member.ministere.clone()).unwrap();
@@ -88,7 +94,7 @@ async fn table_filters_sort_and_pages_live_in_the_url() {
     let expected = table
         .rows
         .iter()
-        .filter(|r| table.rules.indicators[i].levels[r.cells[i].level].goal && r.member.ministere.as_deref() == Some(&min))
+        .filter(|r| obs_domain::synthesis::goal_status(&table.rules, &r.cells, i) == Some(true) && r.member.ministere.as_deref() == Some(&min))
         .count();
     let (_, f2) = get(&s.router, &format!("/editions/2025-decembre?niveau_satisfaction=objectif&ministere={enc}&par_page=500")).await;
     assert_eq!(rows_in(&f2), expected);

@@ -108,7 +108,8 @@ pub fn etag_of(body: &[u8]) -> String {
 }
 
 /// Whether an `If-None-Match` header matches `etag` (weak comparison, as RFC 9110 §13.1.2 asks).
-fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+/// Whether `If-None-Match` names this entity tag (weak comparison, lists and `*` accepted).
+pub(crate) fn none_match(headers: &HeaderMap, etag: &str) -> bool {
     let strip = |t: &str| t.trim().trim_start_matches("W/").to_string();
     let ours = strip(etag);
     headers

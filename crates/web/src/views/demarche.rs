@@ -9,18 +9,11 @@ use obs_app::model::{Measurement, Version};
 use obs_domain::display::{format_count, format_number, french_decimal};
 use obs_domain::{Format, Indicator, RawValue, RuleSet};
 
-use super::layout::{Layout, render};
+use super::layout::{Layout, rendered};
 use super::{CellView, badge_class, cell_view, french_date};
 use crate::charts::{self, Band, LinePoint, YAxis};
 use crate::error::PageError;
 use crate::state::AppState;
-
-fn rendered<T: askama::Template>(t: &T) -> Result<Html<String>, PageError> {
-    render(t).map_err(|e| {
-        tracing::error!(error = %e, "template");
-        PageError::from(obs_app::AppError::Invalid("rendu de la page impossible".into()))
-    })
-}
 
 /// Provenance of a raw value.
 pub struct SourceView {

@@ -10,7 +10,7 @@ use obs_domain::diff::Trend;
 use obs_domain::display::format_count;
 use obs_app::model::Edition;
 
-use super::layout::{Layout, render};
+use super::layout::{Layout, rendered};
 use super::{CellView, badge_class, cell_view, french_date, published};
 use crate::error::PageError;
 use crate::query::{LevelFilter, SortKey, TableQuery, apply};
@@ -18,13 +18,6 @@ use crate::state::AppState;
 
 fn pairs(raw: Option<String>) -> Vec<(String, String)> {
     raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
-}
-
-fn rendered<T: askama::Template>(t: &T) -> Result<Html<String>, PageError> {
-    render(t).map_err(|e| {
-        tracing::error!(error = %e, "template");
-        PageError::from(obs_app::AppError::Invalid("rendu de la page impossible".into()))
-    })
 }
 
 /// A download link.
@@ -287,10 +280,8 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
     let pairs = pairs(raw);
     let edition = s.app.edition(&Actor::Public, &slug).await?;
-    let rev_param = pairs.iter().find(|(k, _)| k == "revision").map(|(_, v)| v.clone());
-    let view = match rev_param.as_deref().map(str::parse::<i32>) {
-        Some(Ok(n)) => View::Revision(n),
-        Some(Err(_)) => return Err(PageError::bad_request("le paramètre « revision » doit être un nombre entier")),
+    let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
+        Some(n) => View::Revision(n),
         None => View::Current,
     };
     let table = s.app.table_of(&Actor::Public, edition.clone(), view).await?;
@@ -541,19 +532,20 @@ pub async fn download(
         "schema.json" => ExportFormat::Schema,
         other => return Err(PageError::not_found(format!("fichier « {other} »"))),
     };
-    let mut view = View::Current;
-    for (k, v) in pairs(raw) {
-        match (k.as_str(), v.parse::<i32>()) {
-            ("revision", Ok(n)) => view = View::Revision(n),
-            _ => return Err(PageError::bad_request(format!("paramètre « {k} » invalide"))),
-        }
+    let pairs = pairs(raw);
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "revision") {
+        return Err(PageError::bad_request(format!("paramètre « {k} » inconnu")));
     }
+    let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
+        Some(n) => View::Revision(n),
+        None => View::Current,
+    };
     let table = s.app.table(&Actor::Public, &slug, view).await?;
     let rev = table.revision.as_ref().map(|r| r.revision).unwrap_or(0);
     // A published revision never changes, so (edition, revision, file, program version) is a
     // strong validator.
     let etag = format!("\"{slug}-r{rev}-{file}-v{}\"", env!("CARGO_PKG_VERSION"));
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    if crate::api::none_match(&headers, &etag) {
         return Ok(axum::http::StatusCode::NOT_MODIFIED.into_response());
     }
     let bytes = obs_app::export_table(&table, format)?;

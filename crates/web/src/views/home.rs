@@ -5,7 +5,7 @@ use axum::response::Html;
 use obs_app::Actor;
 use obs_domain::display::{format_count, format_delta_points, format_share};
 
-use super::layout::{Layout, render};
+use super::layout::{Layout, rendered};
 use super::{french_date, published};
 use crate::error::PageError;
 use crate::state::AppState;
@@ -78,5 +78,5 @@ pub async fn show(State(s): State<AppState>) -> Result<Html<String>, PageError> 
             });
         }
     }
-    render(&page).map_err(|_| PageError::bad_request("rendu impossible"))
+    rendered(&page)
 }

@@ -44,3 +44,8 @@ impl Layout {
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, askama::Error> {
     t.render().map(Html)
 }
+
+/// Renders a page; a template failure is an internal error (500, logged).
+pub fn rendered<T: Template>(t: &T) -> Result<Html<String>, crate::error::PageError> {
+    render(t).map_err(|e| crate::error::PageError::from(obs_app::AppError::Internal(format!("rendu de la page impossible : {e}"))))
+}

@@ -4,17 +4,10 @@
 use axum::extract::State;
 use axum::response::Html;
 
-use super::layout::{Layout, render};
+use super::layout::{Layout, rendered};
 use super::{badge_class, published};
 use crate::error::PageError;
 use crate::state::AppState;
-
-fn rendered<T: askama::Template>(t: &T) -> Result<Html<String>, PageError> {
-    render(t).map_err(|e| {
-        tracing::error!(error = %e, "template");
-        PageError::from(obs_app::AppError::Invalid("rendu de la page impossible".into()))
-    })
-}
 
 /// A level in the methodology.
 pub struct LevelDoc {

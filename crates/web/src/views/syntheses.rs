@@ -13,18 +13,11 @@ use obs_domain::display::{format_count, format_delta_points, format_share, frenc
 use obs_domain::synthesis::{IndicatorSynthesis, Synthesis, delta};
 use obs_domain::{Color, Indicator};
 
-use super::layout::{Layout, render};
+use super::layout::{Layout, rendered};
 use super::published;
 use crate::charts::{self, Band, LinePoint, Segment, ShareBar, StackRow, YAxis};
 use crate::error::PageError;
 use crate::state::AppState;
-
-fn rendered<T: askama::Template>(t: &T) -> Result<Html<String>, PageError> {
-    render(t).map_err(|e| {
-        tracing::error!(error = %e, "template");
-        PageError::from(obs_app::AppError::Invalid("rendu de la page impossible".into()))
-    })
-}
 
 // ---------------------------------------------------------------- shared helpers
 
