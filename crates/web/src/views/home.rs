@@ -62,11 +62,18 @@ pub async fn show(State(s): State<AppState>) -> Result<Html<String>, PageError> 
             current.published_at.as_deref().map(french_date).unwrap_or_default(),
         ));
         page.demarches = format_count(syn.demarches);
+        let as_synthesis = |r: &obs_app::SynthesisReport| obs_domain::synthesis::Synthesis {
+            demarches: r.demarches,
+            indicators: r.indicators.clone(),
+        };
+        let deltas = prev
+            .as_ref()
+            .map(|(name, p)| (name.clone(), obs_domain::synthesis::delta(&as_synthesis(&syn), &as_synthesis(p))));
         for ind in table.rules.key_indicators() {
             let Some(i) = syn.indicators.iter().find(|x| x.slug == ind.slug) else { continue };
-            let delta = prev.as_ref().and_then(|(name, p)| {
-                let ps = p.indicators.iter().find(|x| x.slug == ind.slug)?.share?;
-                Some(format!("{} depuis {name}", format_delta_points(i.share? - ps)))
+            let delta = deltas.as_ref().and_then(|(name, d)| {
+                let points = d.iter().find(|(slug, _)| *slug == ind.slug)?.1?;
+                Some(format!("{} depuis {name}", format_delta_points(points)))
             });
             page.figures.push(KeyFigure {
                 label: ind.label.clone(),
