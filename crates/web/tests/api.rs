@@ -406,14 +406,14 @@ async fn strong_etag_cache_control_and_304() {
 #[tokio::test]
 async fn any_origin_may_read() {
     let env = env().await;
-    let req = Request::get("/api/v1/editions").header(header::ORIGIN, "https://exemple.fr").body(Body::empty()).unwrap();
+    let req = Request::get("/api/v1/editions").header(header::ORIGIN, "https://reutilisateur.example.org").body(Body::empty()).unwrap();
     let a = env.send(req).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
     let pre = Request::builder()
         .method(Method::OPTIONS)
         .uri(format!("/api/v1/editions/{SLUG}/demarches"))
-        .header(header::ORIGIN, "https://exemple.fr")
+        .header(header::ORIGIN, "https://reutilisateur.example.org")
         .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
         .body(Body::empty())
         .unwrap();
@@ -422,7 +422,7 @@ async fn any_origin_may_read() {
     assert_eq!(p.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
     assert!(p.header(header::ACCESS_CONTROL_ALLOW_METHODS).contains("GET"));
     // Errors are readable cross-origin too.
-    let req = Request::get("/api/v1/editions/inconnue").header(header::ORIGIN, "https://exemple.fr").body(Body::empty()).unwrap();
+    let req = Request::get("/api/v1/editions/inconnue").header(header::ORIGIN, "https://reutilisateur.example.org").body(Body::empty()).unwrap();
     let e = env.send(req).await;
     assert_eq!(e.status, StatusCode::NOT_FOUND);
     assert_eq!(e.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
