@@ -189,13 +189,23 @@ impl App {
         Ok(headline(&table.rules, &table.rows, &buttons))
     }
 
-    /// Differences between two editions, always from the older to the newer (by cut-off date,
-    /// then creation), whatever the order they are named in, so "up" means the same everywhere.
-    pub async fn diff(&self, actor: &Actor, a: &str, b: &str) -> Result<EditionDiff> {
+    /// Two editions, older first (by cut-off date, then creation): the order every comparison uses.
+    pub async fn in_order(
+        &self,
+        actor: &Actor,
+        a: &str,
+        b: &str,
+    ) -> Result<(obs_store::editions::Edition, obs_store::editions::Edition)> {
         let ea = self.edition(actor, a).await?;
         let eb = self.edition(actor, b).await?;
         let key = |e: &obs_store::editions::Edition| (e.cutoff.clone(), e.created_at.clone(), e.id);
-        let (older, newer) = if key(&ea) <= key(&eb) { (ea, eb) } else { (eb, ea) };
+        Ok(if key(&ea) <= key(&eb) { (ea, eb) } else { (eb, ea) })
+    }
+
+    /// Differences between two editions, always from the older to the newer (by cut-off date,
+    /// then creation), whatever the order they are named in, so "up" means the same everywhere.
+    pub async fn diff(&self, actor: &Actor, a: &str, b: &str) -> Result<EditionDiff> {
+        let (older, newer) = self.in_order(actor, a, b).await?;
         let ta = self.table_of(actor, older, View::Current).await?;
         let tb = self.table_of(actor, newer, View::Current).await?;
         Ok(diff(&diff_rows(&ta), &diff_rows(&tb)))

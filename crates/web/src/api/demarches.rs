@@ -123,13 +123,10 @@ pub struct RowPage {
 /// The revision asked for with `revision=N` (checked again, with the other parameters, by
 /// [`TableQuery::parse`]).
 fn view_of(pairs: &[(String, String)]) -> Result<View, ApiError> {
-    match pairs.iter().rev().find(|(k, _)| k == "revision") {
-        None => Ok(View::Current),
-        Some((_, v)) => match v.trim().parse::<i32>() {
-            Ok(n) if n >= 1 => Ok(View::Revision(n)),
-            _ => Err(ApiError::bad_request(format!("le paramètre « revision » doit être un entier positif (reçu « {v} »)"))),
-        },
-    }
+    Ok(match crate::query::revision_param(pairs).map_err(ApiError::bad_request)? {
+        Some(n) => View::Revision(n),
+        None => View::Current,
+    })
 }
 
 /// GET /api/v1/editions/{slug}/demarches

@@ -474,11 +474,10 @@ pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQue
         moves: Vec::new(),
     };
     if let Some(other) = other {
-        let b = s.app.edition(&Actor::Public, &other).await?;
-        // Always compare from the older to the newer edition.
-        let (older, newer) = if a.cutoff <= b.cutoff { (&a, &b) } else { (&b, &a) };
+        let (older, newer) = s.app.in_order(&Actor::Public, &slug, &other).await?;
+        let (older, newer) = (&older, &newer);
         let d = s.app.diff(&Actor::Public, &older.slug, &newer.slug).await?;
-        let tb = s.app.table(&Actor::Public, &newer.slug, View::Current).await?;
+        let tb = s.app.table_of(&Actor::Public, newer.clone(), View::Current).await?;
         let label = |slug: &str| tb.rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
         page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
         page.a = (older.slug.clone(), older.name.clone());
