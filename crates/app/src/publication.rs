@@ -53,6 +53,15 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    /// The name used in URLs and parameters (the inverse of [`GroupBy::parse`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Ministere => "ministere",
+            GroupBy::Administration => "administration",
+            GroupBy::Domaine => "domaine",
+        }
+    }
+
     /// Parses `ministere`, `administration`, `domaine`.
     pub fn parse(s: &str) -> Option<GroupBy> {
         match s {

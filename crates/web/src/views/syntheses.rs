@@ -72,14 +72,6 @@ fn edition_options(list: &[Edition], idx: usize) -> Vec<EditionOpt> {
 }
 
 /// URL kind of a grouping.
-fn kind_str(by: GroupBy) -> &'static str {
-    match by {
-        GroupBy::Ministere => "ministere",
-        GroupBy::Administration => "administration",
-        GroupBy::Domaine => "domaine",
-    }
-}
-
 /// French noun of a grouping, singular and plural.
 fn kind_label(by: GroupBy) -> (&'static str, &'static str) {
     match by {
@@ -119,7 +111,7 @@ fn query_value(s: &str) -> String {
 
 /// Link to a group's page in an edition.
 pub fn group_href(by: GroupBy, name: &str, edition: &str) -> String {
-    format!("/syntheses/{}/{}?edition={}", kind_str(by), path_segment(name), query_value(edition))
+    format!("/syntheses/{}/{}?edition={}", by.as_str(), path_segment(name), query_value(edition))
 }
 
 /// "72,4 %" or "—".
@@ -244,7 +236,7 @@ pub async fn index(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result
                     row(g.name, href, &g.synthesis)
                 })
                 .collect();
-            IndexTable { kind: kind_str(by), title, column, rows }
+            IndexTable { kind: by.as_str(), title, column, rows }
         })
         .collect();
     let page = IndexPage {
@@ -564,7 +556,7 @@ pub async fn group(
                 .into_iter()
                 .filter(|n| !(b == by && *n == name))
                 .map(|n| CompareOpt {
-                    value: format!("{}:{n}", kind_str(b)),
+                    value: format!("{}:{n}", b.as_str()),
                     selected: comparison.as_ref().is_some_and(|(cb, cn)| *cb == b && *cn == n),
                     label: n,
                 })
@@ -574,7 +566,7 @@ pub async fn group(
         .collect();
     let page = GroupPage {
         layout: Layout::new(format!("{singular} : {name}"), "syntheses", demo).crumb("Synthèses", format!("/syntheses?edition={}", query_value(&e.slug))),
-        path: format!("/syntheses/{}/{}", kind_str(by), path_segment(&name)),
+        path: format!("/syntheses/{}/{}", by.as_str(), path_segment(&name)),
         name: name.clone(),
         edition: (e.slug.clone(), e.name.clone()),
         editions: edition_options(&list, idx),
