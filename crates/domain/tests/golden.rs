@@ -554,23 +554,58 @@ fn uptime_thresholds_2025() {
 
 #[test]
 fn uptime_thresholds_2023() {
-    // 2023–early 2025: "Partiel" started at 99 % (spec/indicators.md §5).
+    // 2023–early 2025 (spec/indicators.md §5, checks.md §2.6, the site's code of that period):
+    // ≥ 99 Optimal, ≥ 98.5 Partiel, < 98.5 Faible.
     let rs = r2023();
     assert_num(&rs, "uptime", 100.0, None, "optimal", Color::Green);
     assert_num(&rs, "uptime", 99.9, None, "optimal", Color::Green);
-    assert_num(&rs, "uptime", 99.89, None, "partiel", Color::Yellow);
-    assert_num(&rs, "uptime", 99.0, None, "partiel", Color::Yellow);
-    assert_num(&rs, "uptime", 98.99, None, "faible", Color::Red);
-    assert_num(&rs, "uptime", 98.5, None, "faible", Color::Red);
+    assert_num(&rs, "uptime", 99.89, None, "optimal", Color::Green);
+    assert_num(&rs, "uptime", 99.01, None, "optimal", Color::Green);
+    assert_num(&rs, "uptime", 99.0, None, "optimal", Color::Green);
+    assert_num(
+        &rs,
+        "uptime",
+        99.0f64.next_down(),
+        None,
+        "partiel",
+        Color::Yellow,
+    );
+    assert_num(&rs, "uptime", 98.99, None, "partiel", Color::Yellow);
+    assert_num(&rs, "uptime", 98.7, None, "partiel", Color::Yellow);
+    assert_num(&rs, "uptime", 98.51, None, "partiel", Color::Yellow);
+    assert_num(&rs, "uptime", 98.5, None, "partiel", Color::Yellow);
+    assert_num(
+        &rs,
+        "uptime",
+        98.5f64.next_down(),
+        None,
+        "faible",
+        Color::Red,
+    );
     assert_num(&rs, "uptime", 98.49, None, "faible", Color::Red);
     assert_num(&rs, "uptime", 0.0, None, "faible", Color::Red);
+    let i = ind(&rs, "uptime");
+    assert_eq!(
+        ["optimal", "partiel", "faible"].map(|k| i.level(k).unwrap().label.clone()),
+        ["Optimal", "Partiel", "Faible"]
+    );
+    assert_text(&rs, "uptime", "À venir", "a_venir");
 }
 
 #[test]
 fn same_uptime_differs_between_2025_and_2023() {
-    // 98.5 % is "Partiel" under the 2025 rules and "Faible" under the 2023 ones.
+    // From 99 % up to 99.9 % (excluded) the 2023 rules already said "Optimal", the 2025 ones
+    // "Partiel"; the "Partiel" and "Faible" bands below 99 % are the same in both.
+    for v in [99.0, 99.5, 99.86, 99.9f64.next_down()] {
+        assert_num(&r2025(), "uptime", v, None, "partiel", Color::Yellow);
+        assert_num(&r2023(), "uptime", v, None, "optimal", Color::Green);
+    }
     for v in [98.5, 98.7, 98.99] {
         assert_num(&r2025(), "uptime", v, None, "partiel", Color::Yellow);
+        assert_num(&r2023(), "uptime", v, None, "partiel", Color::Yellow);
+    }
+    for v in [0.0, 98.49] {
+        assert_num(&r2025(), "uptime", v, None, "faible", Color::Red);
         assert_num(&r2023(), "uptime", v, None, "faible", Color::Red);
     }
 }
