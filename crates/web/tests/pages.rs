@@ -15,7 +15,7 @@ async fn app_on(path: &std::path::Path, demo: bool) -> Arc<App> {
     store.migrate().await.expect("migrate");
     let app = App::new(store, RuleBook::embedded());
     if demo {
-        obs_app::demo::build(&app, &obs_app::demo::default_data_dir(), None).await.expect("demo");
+        obs_app::demo::build(&app, &obs_app::demo::DemoData::Embedded, None).await.expect("demo");
     }
     Arc::new(app)
 }

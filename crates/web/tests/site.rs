@@ -25,7 +25,7 @@ async fn site() -> Site {
 
 async fn site_on(store: Store, dir: tempfile::TempDir) -> Site {
     let app = App::new(store, RuleBook::embedded());
-    obs_app::demo::build(&app, &obs_app::demo::default_data_dir(), None).await.unwrap();
+    obs_app::demo::build(&app, &obs_app::demo::DemoData::Embedded, None).await.unwrap();
     let app = Arc::new(app);
     let router = obs_web::router(obs_web::AppState::new(app.clone()));
     Site { app, router, _dir: dir }
