@@ -1350,7 +1350,8 @@ fn share_denominator_counts_only_coloured_levels() {
                 rs,
                 &[
                     ("online", t("Oui")),
-                    ("uptime", n(99.0)),
+                    // "Partiel" under both modern rule sets (98.5 ≤ v < 99).
+                    ("uptime", n(98.7)),
                     ("performance", n(500.0)),
                 ],
             ),
@@ -1675,43 +1676,33 @@ fn delta_in_points_between_syntheses() {
     let prev23 = synthesize(
         &r23,
         &[
-            row(&r23, &[("online", t("Bêta")), ("uptime", n(98.7))]),
+            row(&r23, &[("online", t("Bêta")), ("uptime", n(99.5))]),
             row(&r23, &[("online", t("Oui")), ("uptime", n(99.95))]),
         ],
     );
     let cur25 = synthesize(
         &rs,
         &[
-            row(&rs, &[("online", t("Oui")), ("uptime", n(98.7))]),
+            row(&rs, &[("online", t("Oui")), ("uptime", n(99.5))]),
             row(&rs, &[("online", t("Oui")), ("uptime", n(99.95))]),
         ],
     );
     let d: HashMap<String, Option<f64>> = delta(&cur25, &prev23).into_iter().collect();
-    assert_close(d["uptime"].unwrap(), 0.0);
+    // The same 99.5 % is "Optimal" under the 2023 rules and "Partiel" under the 2025 ones: the
+    // share at goal falls from 100 % to 50 %, and the delta says so.
+    assert_close(d["uptime"].unwrap(), -50.0);
     assert_close(d["online"].unwrap(), 50.0);
-    // The 98.7 % row is Faible in 2023 and Partiel in 2025; goal counts are equal.
-    assert_eq!(
-        prev23
-            .indicator("uptime")
+    let count = |s: &obs_domain::synthesis::Synthesis, key: &str| {
+        s.indicator("uptime")
             .unwrap()
             .levels
             .iter()
-            .find(|l| l.key == "faible")
+            .find(|l| l.key == key)
             .unwrap()
-            .count,
-        1
-    );
-    assert_eq!(
-        cur25
-            .indicator("uptime")
-            .unwrap()
-            .levels
-            .iter()
-            .find(|l| l.key == "partiel")
-            .unwrap()
-            .count,
-        1
-    );
+            .count
+    };
+    assert_eq!((count(&prev23, "optimal"), count(&prev23, "partiel")), (2, 0));
+    assert_eq!((count(&cur25, "optimal"), count(&cur25, "partiel")), (1, 1));
 }
 
 #[test]
