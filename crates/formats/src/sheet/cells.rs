@@ -148,18 +148,8 @@ fn in_unit(value: f64, percent: bool, unit: Unit) -> Result<f64, String> {
 
 /// Reads a volume: empty is `None`, a non-negative number is the volume, anything else an error.
 pub(super) fn parse_volume(cell: &Cell) -> Result<Option<f64>, String> {
-    let v = match cell {
-        Cell::Empty => return Ok(None),
-        Cell::Number(n) => *n,
-        Cell::Bool(_) => return Err("nombre attendu, trouvé un booléen".into()),
-        Cell::Text(t) if t.trim().is_empty() => return Ok(None),
-        Cell::Text(t) => match parse_number(t) {
-            Some(ParsedNumber {
-                value,
-                percent: false,
-            }) => value,
-            _ => return Err(format!("nombre attendu, trouvé « {} »", t.trim())),
-        },
+    let Some(v) = cell_number(cell, "nombre")? else {
+        return Ok(None);
     };
     if !v.is_finite() || v < 0.0 {
         return Err(format!("nombre positif attendu, trouvé {v}"));
@@ -169,28 +159,30 @@ pub(super) fn parse_volume(cell: &Cell) -> Result<Option<f64>, String> {
 
 /// Reads a feedback product id: a whole number ≥ 0.
 pub(super) fn parse_jdma_id(cell: &Cell) -> Result<Option<u64>, String> {
-    let v = match cell {
-        Cell::Empty => return Ok(None),
-        Cell::Number(n) => *n,
-        Cell::Text(t) if t.trim().is_empty() => return Ok(None),
-        Cell::Text(t) => match parse_number(t) {
-            Some(ParsedNumber {
-                value,
-                percent: false,
-            }) => value,
-            _ => {
-                return Err(format!(
-                    "identifiant entier attendu, trouvé « {} »",
-                    t.trim()
-                ));
-            }
-        },
-        Cell::Bool(_) => return Err("identifiant entier attendu, trouvé un booléen".into()),
+    let Some(v) = cell_number(cell, "identifiant entier")? else {
+        return Ok(None);
     };
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 {
         Ok(Some(v as u64))
     } else {
         Err(format!("identifiant entier attendu, trouvé {v}"))
+    }
+}
+
+/// A plain number (no "%"), empty or blank being `None`; otherwise "{expected} attendu, trouvé …".
+fn cell_number(cell: &Cell, expected: &str) -> Result<Option<f64>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) => Ok(Some(*n)),
+        Cell::Bool(_) => Err(format!("{expected} attendu, trouvé un booléen")),
+        Cell::Text(t) if t.trim().is_empty() => Ok(None),
+        Cell::Text(t) => match parse_number(t) {
+            Some(ParsedNumber {
+                value,
+                percent: false,
+            }) => Ok(Some(value)),
+            _ => Err(format!("{expected} attendu, trouvé « {} »", t.trim())),
+        },
     }
 }
 

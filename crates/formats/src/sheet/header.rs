@@ -129,6 +129,17 @@ impl Header {
                 .at(&at_header),
             );
         }
+        self.has_required(file, mapping, &at_header, problems)
+    }
+
+    /// Whether the title column and an identifier column are there, reporting each one missing.
+    fn has_required(
+        &self,
+        file: &str,
+        mapping: &ColumnMapping,
+        at_header: &str,
+        problems: &mut Vec<Problem>,
+    ) -> bool {
         let (title, dref, jid) = (
             position_of("Nom_Demarche"),
             position_of("Ref_Demarche"),
@@ -145,7 +156,7 @@ impl Header {
                         mapping.quoted_spellings(title)
                     ),
                 )
-                .at(&at_header)
+                .at(at_header)
                 .in_column("Nom_Demarche"),
             );
         }
@@ -160,7 +171,7 @@ impl Header {
                         mapping.quoted_spellings(jid)
                     ),
                 )
-                .at(&at_header)
+                .at(at_header)
                 .in_column("Ref_Demarche / Dashlord_ID_JDMA"),
             );
         }
