@@ -41,6 +41,7 @@ macro_rules! with_conn {
 pub mod audit;
 pub mod demarches;
 pub mod editions;
+pub mod jobs;
 mod error;
 pub mod measurements;
 pub mod orgs;
