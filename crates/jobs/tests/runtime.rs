@@ -435,3 +435,23 @@ both!(statistics_count_depth_failures_and_lag, |db| {
         [("a", JobState::Queued, 2), ("b", JobState::Queued, 1)]
     );
 });
+
+both!(a_panicking_handler_is_retried_and_its_worker_survives, |db| {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut reg = Registry::new();
+    let c = Arc::clone(&calls);
+    reg.register(move |_ctx, _job: Tick| {
+        let first = c.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            assert!(!first, "boom on the first attempt");
+            Ok(())
+        }
+    });
+    let id = created(obs_jobs::enqueue(&db.store, &Tick {}).await.unwrap());
+    let (stop, run) = start(Runtime::new(db.instance().await, reg, ()).with_config(support::fast(1)));
+    support::eventually(10, "done after the panic", || async { job(&db.store, id).await.state == JobState::Done }).await;
+    stop.send(()).unwrap();
+    run.await.unwrap().unwrap();
+    let j = job(&db.store, id).await;
+    assert_eq!((j.attempts, j.last_error.as_deref()), (2, Some("le traitement de la tâche a paniqué")));
+});

@@ -20,7 +20,7 @@ pub(crate) fn registry() -> Result<Registry<JobData>> {
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers send).
-pub(crate) async fn terminate_signal() {
+async fn terminate_signal() {
     #[cfg(unix)]
     {
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -41,6 +41,16 @@ pub(crate) async fn terminate_signal() {
     }
 }
 
+/// Resolves on SIGTERM (Unix); never elsewhere. The web server handles Ctrl-C itself, gracefully.
+async fn sigterm() {
+    #[cfg(unix)]
+    if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        term.recv().await;
+        return;
+    }
+    std::future::pending::<()>().await
+}
+
 /// `observatoire worker`: runs the jobs until Ctrl-C or SIGTERM, then shuts down gracefully.
 pub(crate) async fn run_alone(app: Arc<App>, store: Store, workers: u16) -> Result<()> {
     let runtime = Runtime::new(store, registry()?, app).with_config(Config { workers: usize::from(workers), ..Config::default() });
@@ -51,13 +61,13 @@ pub(crate) async fn run_alone(app: Arc<App>, store: Store, workers: u16) -> Resu
 }
 
 /// Runs `server` with `workers` job workers beside it (none when 0). When the server stops
-/// (Ctrl-C) or SIGTERM arrives, the workers stop claiming, let running jobs finish within their
-/// grace period and release the others.
+/// (it handles Ctrl-C gracefully) or SIGTERM arrives (the server is then dropped), the workers
+/// stop claiming, let running jobs finish within their grace period and release the others.
 pub(crate) async fn alongside(app: Arc<App>, store: Store, workers: u16, server: impl Future<Output = Result<()>>) -> Result<()> {
     if workers == 0 {
         return tokio::select! {
             r = server => r,
-            () = terminate_signal() => Ok(()),
+            () = sigterm() => Ok(()),
         };
     }
     let runtime = Runtime::new(store, registry()?, app).with_config(Config { workers: usize::from(workers), ..Config::default() });
@@ -67,7 +77,7 @@ pub(crate) async fn alongside(app: Arc<App>, store: Store, workers: u16, server:
     }));
     let outcome = tokio::select! {
         r = server => r,
-        () = terminate_signal() => Ok(()),
+        () = sigterm() => Ok(()),
         ended = &mut jobs => {
             // The runtime only ends by itself when it cannot start: stop the whole process.
             return match ended {
