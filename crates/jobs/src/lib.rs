@@ -40,6 +40,8 @@
 //! must be idempotent. It deliberately holds no SQL (all in `obs_store::jobs`) and no
 //! application logic: the program registers handlers that call its use cases.
 
+#![deny(missing_docs)]
+
 mod backoff;
 mod clock;
 pub mod housekeeping;

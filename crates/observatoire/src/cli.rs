@@ -128,6 +128,8 @@ pub enum JobsCmd {
         /// Numéro de la tâche
         id: i64,
     },
+    /// Liste les tâches périodiques et leur prochaine échéance
+    Schedules,
 }
 
 /// Commandes sur les éditions.

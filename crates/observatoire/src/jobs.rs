@@ -71,6 +71,16 @@ pub(crate) async fn run(store: &Store, cmd: JobsCmd) -> Result<()> {
             let j = jobs::retry(h.conn(), id, now).await.map_err(|e| anyhow!("{e}"))?;
             println!("Tâche n° {} ({}) remise en file : {} essais possibles à partir de maintenant.", j.id, j.kind, j.max_attempts);
         }
+        JobsCmd::Schedules => {
+            let list = jobs::schedules(h.conn()).await.map_err(|e| anyhow!("{e}"))?;
+            if list.is_empty() {
+                println!("Aucune tâche périodique (elles sont déclarées au premier démarrage des tâches de fond).");
+            }
+            for s in &list {
+                let last = s.last_fired_at.map(|t| format!(" ; dernière le {}", instant(t))).unwrap_or_default();
+                println!("{:<36} {:<28} {} — prochaine le {}{last}", s.name, s.kind, s.spec, instant(s.next_run_at));
+            }
+        }
         JobsCmd::Cancel { id } => {
             let j = jobs::cancel(h.conn(), id, now).await.map_err(|e| anyhow!("{e}"))?;
             println!("Tâche n° {} ({}) annulée.", j.id, j.kind);

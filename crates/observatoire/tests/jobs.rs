@@ -133,6 +133,7 @@ fn terminate(mut child: Child) -> Output {
 fn queue_commands(t: &Target) {
     t.ok(&["migrate"]);
     assert_eq!(t.ok(&["jobs", "list"]).trim(), "Aucune tâche.");
+    assert!(t.ok(&["jobs", "schedules"]).contains("Aucune tâche périodique"));
     let later = OffsetDateTime::now_utc() + time::Duration::hours(2);
     let id = enqueue_purge(t, later);
     let ids = id.to_string();
@@ -179,6 +180,8 @@ fn worker_process(t: &Target) {
     });
     let names: Vec<&str> = schedules.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["housekeeping.optimize_database", "housekeeping.purge_finished_jobs"]);
+    let listed = t.ok(&["jobs", "schedules"]);
+    assert!(listed.contains("housekeeping.purge_finished_jobs") && listed.contains("chaque jour à 03:30:00 (heure de Paris)"), "{listed}");
     assert!(t.fails(&["worker", "--workers", "0"]).contains("--workers"));
 }
 
