@@ -35,6 +35,16 @@ pub struct Config {
     pub backoff: Backoff,
 }
 
+impl Config {
+    /// Refuses combinations that cannot work: a lease must be renewed before it ends.
+    pub fn validate(&self) -> Result<(), RuntimeError> {
+        if self.heartbeat.is_zero() || self.heartbeat >= self.lease {
+            return Err(RuntimeError::Config("heartbeat doit être non nul et plus court que lease"));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -61,6 +71,9 @@ pub enum RuntimeError {
         /// Its kind.
         kind: &'static str,
     },
+    /// The configuration cannot work.
+    #[error("configuration des tâches de fond invalide : {0}")]
+    Config(&'static str),
     /// The database refused the start (schedules could not be declared).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -141,6 +154,7 @@ impl<C: Clone + Send + Sync + 'static> Runtime<C> {
     /// completes; then stops claiming, lets running jobs finish within the grace period and
     /// releases the others. With zero workers, only declares the schedules and waits.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), RuntimeError> {
+        self.config.validate()?;
         if let Some(s) = self.registry.orphan_schedules().first() {
             return Err(RuntimeError::OrphanSchedule { name: s.name.clone(), kind: s.kind });
         }
@@ -343,4 +357,18 @@ async fn maintain<C>(shared: &Shared<C>) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_must_outlive_its_heartbeat() {
+        assert!(Config::default().validate().is_ok());
+        let bad = Config { heartbeat: Duration::from_secs(60), lease: Duration::from_secs(60), ..Config::default() };
+        assert!(matches!(bad.validate(), Err(RuntimeError::Config(m)) if m.contains("heartbeat")));
+        let zero = Config { heartbeat: Duration::ZERO, ..Config::default() };
+        assert!(zero.validate().is_err());
+    }
 }

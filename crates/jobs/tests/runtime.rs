@@ -455,3 +455,14 @@ both!(a_panicking_handler_is_retried_and_its_worker_survives, |db| {
     let j = job(&db.store, id).await;
     assert_eq!((j.attempts, j.last_error.as_deref()), (2, Some("le traitement de la tâche a paniqué")));
 });
+
+both!(the_runtime_refuses_to_start_on_a_bad_setup, |db| {
+    let mut reg = Registry::<()>::new();
+    reg.schedule("test.orphan", Recurrence::every_seconds(60).unwrap(), &Tick {}).unwrap();
+    let err = Runtime::new(db.instance().await, reg, ()).run(async {}).await.unwrap_err();
+    assert!(err.to_string().contains("« test.orphan »"), "{err}");
+    let mut cfg = support::fast(1);
+    cfg.heartbeat = cfg.lease;
+    let err = Runtime::new(db.instance().await, Registry::<()>::new(), ()).with_config(cfg).run(async {}).await.unwrap_err();
+    assert!(err.to_string().contains("heartbeat"), "{err}");
+});
