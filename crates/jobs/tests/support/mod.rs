@@ -52,11 +52,13 @@ impl Db {
     }
 }
 
-/// Short leases and intervals, so tests run in well under a second per scenario.
+/// Short intervals, so each scenario takes about a second.
 pub fn fast(workers: usize) -> Config {
     Config {
         workers,
-        lease: Duration::from_millis(400),
+        // Long enough that a stalled test machine does not expire a healthy lease; the killed-worker
+        // test waits for it once.
+        lease: Duration::from_secs(2),
         heartbeat: Duration::from_millis(100),
         poll_interval: Duration::from_millis(10),
         maintenance_interval: Duration::from_millis(20),
