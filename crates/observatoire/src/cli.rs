@@ -44,6 +44,9 @@ pub enum Command {
         /// Dossier de fichiers supplémentaires servis sous /fichiers/
         #[arg(long, value_name = "DOSSIER")]
         files: Option<PathBuf>,
+        /// Tâches de fond
+        #[command(flatten)]
+        jobs: ServeJobs,
     },
     /// Sert le site public et l'API sur la base configurée
     Serve {
@@ -53,7 +56,20 @@ pub enum Command {
         /// Dossier de fichiers supplémentaires servis sous /fichiers/
         #[arg(long, value_name = "DOSSIER")]
         files: Option<PathBuf>,
+        /// Tâches de fond
+        #[command(flatten)]
+        jobs: ServeJobs,
     },
+    /// Exécute les tâches de fond sans servir le site (processus séparé ; plusieurs peuvent partager une base PostgreSQL)
+    Worker {
+        /// Nombre de tâches exécutées en parallèle
+        #[arg(long, env = "OBSERVATOIRE_WORKERS", default_value_t = 2, value_name = "N",
+              value_parser = clap::value_parser!(u16).range(1..))]
+        workers: u16,
+    },
+    /// File des tâches de fond : consulter, relancer, annuler
+    #[command(subcommand)]
+    Jobs(JobsCmd),
     /// Met à jour le schéma de la base
     Migrate,
     /// Éditions trimestrielles
@@ -65,6 +81,55 @@ pub enum Command {
     /// Exports en données ouvertes
     #[command(subcommand)]
     Export(ExportCmd),
+}
+
+/// Tâches de fond exécutées par le serveur lui-même.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ServeJobs {
+    /// Nombre de tâches de fond exécutées en parallèle par ce processus (0 : aucune, par exemple
+    /// quand « observatoire worker » tourne à part)
+    #[arg(long, env = "OBSERVATOIRE_WORKERS", default_value_t = 2, value_name = "N")]
+    pub workers: u16,
+}
+
+/// Commandes sur la file des tâches de fond.
+#[derive(Debug, Subcommand)]
+pub enum JobsCmd {
+    /// Liste les tâches, les plus récentes d'abord
+    List {
+        /// Seulement cet état : queued (en attente), running (en cours), done (terminée), dead (abandonnée), cancelled (annulée)
+        #[arg(long, value_name = "ETAT", value_parser = ["queued", "running", "done", "dead", "cancelled"])]
+        state: Option<String>,
+        /// Seulement ce type de tâche, ex. jobs.purge_finished
+        #[arg(long, value_name = "TYPE")]
+        kind: Option<String>,
+        /// Nombre maximal de tâches
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Affiche une tâche
+    Show {
+        /// Numéro de la tâche
+        id: i64,
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remet en file une tâche abandonnée ou annulée, avec tous ses essais
+    Retry {
+        /// Numéro de la tâche
+        id: i64,
+    },
+    /// Annule une tâche en attente ou en cours
+    Cancel {
+        /// Numéro de la tâche
+        id: i64,
+    },
+    /// Liste les tâches périodiques et leur prochaine échéance
+    Schedules,
 }
 
 /// Commandes sur les éditions.

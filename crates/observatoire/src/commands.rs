@@ -34,11 +34,16 @@ fn rule_book(global: &Global) -> Result<RuleBook> {
 }
 
 /// Opens the configured store, refusing a schema that does not match this binary.
-async fn open(global: &Global) -> Result<App> {
+async fn open_store(global: &Global) -> Result<Store> {
     let url = database_url(global, "observatoire.db");
     let store = Store::connect(&url).await.map_err(|e| anyhow!("{e}"))?;
     store.check_schema().await.map_err(|e| anyhow!("{e}"))?;
-    Ok(App::new(store, rule_book(global)?))
+    Ok(store)
+}
+
+/// The application on the configured store.
+async fn open(global: &Global) -> Result<App> {
+    Ok(App::new(open_store(global).await?, rule_book(global)?))
 }
 
 /// Turns an application error into a message listing every import problem.
@@ -90,11 +95,19 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("Schéma à jour.");
             Ok(())
         }
-        Command::Serve { listen, files } => {
-            let app = open(g).await?;
-            obs_web::serve(Arc::new(app), &listen, files.as_deref()).await
+        Command::Serve { listen, files, jobs } => {
+            let store = open_store(g).await?;
+            let app = Arc::new(App::new(store.clone(), rule_book(g)?));
+            let server = obs_web::serve(Arc::clone(&app), &listen, files.as_deref());
+            crate::worker::alongside(app, store, jobs.workers, server).await
         }
-        Command::Demo { listen, data, no_serve, files } => demo(g, &listen, data, no_serve, files).await,
+        Command::Worker { workers } => {
+            let store = open_store(g).await?;
+            let app = Arc::new(App::new(store.clone(), rule_book(g)?));
+            crate::worker::run_alone(app, store, workers).await
+        }
+        Command::Jobs(cmd) => crate::jobs::run(&open_store(g).await?, cmd).await,
+        Command::Demo { listen, data, no_serve, files, jobs } => demo(g, &listen, data, no_serve, files, jobs.workers).await,
         Command::Edition(cmd) => edition(g, cmd).await,
         Command::Import(cmd) => import(g, cmd).await,
         Command::Export(ExportCmd::Edition { slug, format, out }) => {
@@ -117,7 +130,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, files: Option<PathBuf>) -> Result<()> {
+async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, files: Option<PathBuf>, workers: u16) -> Result<()> {
     let url = match std::env::var("DATABASE_URL") {
         Ok(u) if !u.is_empty() => u,
         _ => {
@@ -136,7 +149,7 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, f
     };
     let store = Store::connect(&url).await.map_err(|e| anyhow!("{e}"))?;
     store.migrate().await.map_err(|e| anyhow!("{e}"))?;
-    let app = App::new(store, rule_book(g)?);
+    let app = App::new(store.clone(), rule_book(g)?);
     if !app.editions(&operator()).await.map_err(explain)?.is_empty() {
         bail!("la base « {url} » contient déjà des éditions : la démonstration demande une base vide");
     }
@@ -153,7 +166,9 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, f
     if no_serve {
         return Ok(());
     }
-    obs_web::serve(Arc::new(app), listen, files.as_deref()).await
+    let app = Arc::new(app);
+    let server = obs_web::serve(Arc::clone(&app), listen, files.as_deref());
+    crate::worker::alongside(app, store, workers, server).await
 }
 
 /// `demo` rebuilds its database from scratch: it only ever deletes a file that holds nothing but

@@ -5,6 +5,8 @@
 
 mod cli;
 mod commands;
+mod jobs;
+mod worker;
 
 use std::process::ExitCode;
 

@@ -7,7 +7,7 @@
 //! writes through a [`Tx`] that commits or rolls back as a whole.
 //!
 //! One module per entity: [`orgs`], [`demarches`], [`editions`], [`measurements`],
-//! [`revisions`], [`audit`].
+//! [`revisions`], [`audit`], and the background job queue [`jobs`].
 //!
 //! It deliberately knows no rule: it stores raw values and frozen revisions, and never decides a
 //! level (the caller passes level keys it computed with `obs-domain`).
@@ -41,6 +41,7 @@ macro_rules! with_conn {
 pub mod audit;
 pub mod demarches;
 pub mod editions;
+pub mod jobs;
 mod error;
 pub mod measurements;
 pub mod orgs;
