@@ -33,11 +33,11 @@ fn rule_book(global: &Global) -> Result<RuleBook> {
     })
 }
 
-/// Opens the configured store, refusing a schema that does not match this binary.
+/// Opens the configured store: a brand-new empty database gets the schema; an existing one
+/// must match this binary (an older one with data waits for `observatoire migrate`).
 async fn open(global: &Global) -> Result<App> {
     let url = database_url(global, "observatoire.db");
-    let store = Store::connect(&url).await.map_err(|e| anyhow!("{e}"))?;
-    store.check_schema().await.map_err(|e| anyhow!("{e}"))?;
+    let store = Store::open(&url).await.map_err(|e| anyhow!("{e}"))?;
     Ok(App::new(store, rule_book(global)?))
 }
 
