@@ -55,11 +55,31 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 /// Layer on every request: stores the identified [`Caller`] in the request's extensions.
+///
+/// What an identified caller receives may hold drafts or personal data, so shared caches must
+/// never keep it: its `Cache-Control` becomes `private` (and `private, no-store` when the
+/// handler said nothing).
 pub async fn identify(State(who): State<Arc<dyn Identify>>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let actor = who.identify(&parts).await;
+    let identified = actor.is_identified();
     parts.extensions.insert(Caller(actor));
-    next.run(Request::from_parts(parts, body)).await
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    if identified {
+        keep_private(&mut resp);
+    }
+    resp
+}
+
+fn keep_private(resp: &mut Response) {
+    let h = resp.headers_mut();
+    let value = match h.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()) {
+        Some(v) => v.replace("public", "private"),
+        None => "private, no-store".to_string(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        h.insert(header::CACHE_CONTROL, v);
+    }
 }
 
 fn caller(req: &Request) -> &Actor {
@@ -151,7 +171,10 @@ mod tests {
     /// A router built like the real one: groups behind the same functions, one identify layer.
     fn app() -> Router {
         let who: Arc<dyn Identify> = Arc::new(FromHeader);
-        let public = Router::new().route("/qui", get(whoami));
+        let public = Router::new().route("/qui", get(whoami)).route(
+            "/publie",
+            get(|| async { ([(header::CACHE_CONTROL, "public, max-age=300")], "données publiées") }),
+        );
         let authenticated = Router::new().route("/gestion/essai", get(whoami)).route("/api/v1/gestion/essai", get(whoami));
         let admin = Router::new().route("/gestion/admin/essai", get(whoami));
         Router::new()
@@ -161,13 +184,26 @@ mod tests {
             .layer(axum::middleware::from_fn_with_state(who, identify))
     }
 
-    async fn call(uri: &str, who: &str) -> (StatusCode, String, String) {
+    async fn answer(uri: &str, who: &str) -> Response {
         let req = Request::get(uri).header("x-test-actor", who).body(Body::empty()).unwrap();
-        let resp = app().oneshot(req).await.unwrap();
+        app().oneshot(req).await.unwrap()
+    }
+
+    async fn call(uri: &str, who: &str) -> (StatusCode, String, String) {
+        let resp = answer(uri, who).await;
         let status = resp.status();
         let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
         (status, location, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn shared_caches_never_keep_what_an_identified_caller_sees() {
+        let cache = |r: &Response| r.headers()[header::CACHE_CONTROL].to_str().unwrap().to_string();
+        assert_eq!(cache(&answer("/publie", "public").await), "public, max-age=300");
+        assert_eq!(cache(&answer("/publie", "ministere").await), "private, max-age=300");
+        assert_eq!(cache(&answer("/qui", "admin").await), "private, no-store");
+        assert!(!answer("/qui", "public").await.headers().contains_key(header::CACHE_CONTROL));
     }
 
     #[tokio::test]
