@@ -238,7 +238,7 @@ mod tests {
 
     #[test]
     fn empty_groups_are_allowed() {
-        let _ = signed_in(Router::new());
-        let _ = team_only(Router::new());
+        let _: Router = signed_in(Router::new());
+        let _: Router = team_only(Router::new());
     }
 }
