@@ -26,7 +26,7 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// answering (this one, errors) carries the request id.
 pub fn span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-    tracing::info_span!("requete", request_id = %id)
+    tracing::info_span!(target: "obs_web::requete", "requete", request_id = %id)
 }
 
 /// Layer on every route: logs and counts the request once it is answered.
