@@ -22,22 +22,39 @@ pub const UNMATCHED: &str = "(aucune)";
 /// The header carrying the request id.
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// The method as a bounded label: any extension method a client invents counts as `autre`.
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "autre",
+    }
+}
+
 /// The span around a request, opened by tower-http's trace layer: every line logged while
 /// answering (this one, errors) carries the request id.
 pub fn span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    // A caller-given id (from a proxy) is kept, but a long one is cut: it is the client's text.
     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    let id = id.get(..id.len().min(64)).unwrap_or("-");
     tracing::info_span!(target: "obs_web::requete", "requete", request_id = %id)
 }
 
 /// Layer on every route: logs and counts the request once it is answered.
 pub async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method());
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| UNMATCHED.to_owned());
     let resp = next.run(req).await;
     let elapsed = start.elapsed();
     let status = resp.status().as_u16();
-    metrics.record(&method, &route, status, elapsed);
+    metrics.record(method, &route, status, elapsed);
     tracing::info!(
         target: "obs_web::requete",
         method = %method,
@@ -47,4 +64,17 @@ pub async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Ne
         "requête"
     );
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Method;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::from_bytes(b"PROPFIND").unwrap()), "autre");
+        assert_eq!(method_label(&Method::from_bytes(b"X-ALEATOIRE-123").unwrap()), "autre");
+    }
 }
