@@ -24,11 +24,12 @@ use crate::error::{ApiError, PageError};
 /// A boxed future, so [`Identify`] stays object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Turns a request into the actor behind it (session cookie, API key…). It only reads the
-/// request: refusing is the job of the route groups' layers and of the policy.
+/// Turns a request into the actor behind it (session cookie, API key…). It never refuses:
+/// refusing is the job of the route groups' layers and of the policy. It gets the request's
+/// parts mutably so that it can run extractors (a session layer's, for instance).
 pub trait Identify: Send + Sync + 'static {
     /// The actor behind `parts`; [`Actor::Public`] when nobody is identified.
-    fn identify<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, Actor>;
+    fn identify<'a>(&'a self, parts: &'a mut Parts) -> BoxFuture<'a, Actor>;
 }
 
 /// Everyone is the public (until accounts exist).
@@ -36,7 +37,7 @@ pub trait Identify: Send + Sync + 'static {
 pub struct Anonymous;
 
 impl Identify for Anonymous {
-    fn identify<'a>(&'a self, _parts: &'a Parts) -> BoxFuture<'a, Actor> {
+    fn identify<'a>(&'a self, _parts: &'a mut Parts) -> BoxFuture<'a, Actor> {
         Box::pin(async { Actor::Public })
     }
 }
@@ -61,7 +62,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 /// handler said nothing).
 pub async fn identify(State(who): State<Arc<dyn Identify>>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
-    let actor = who.identify(&parts).await;
+    let actor = who.identify(&mut parts).await;
     let identified = actor.is_identified();
     parts.extensions.insert(Caller(actor));
     let mut resp = next.run(Request::from_parts(parts, body)).await;
@@ -151,7 +152,7 @@ mod tests {
     struct FromHeader;
 
     impl Identify for FromHeader {
-        fn identify<'a>(&'a self, parts: &'a Parts) -> BoxFuture<'a, Actor> {
+        fn identify<'a>(&'a self, parts: &'a mut Parts) -> BoxFuture<'a, Actor> {
             let who = parts.headers.get("x-test-actor").and_then(|v| v.to_str().ok()).unwrap_or("public").to_string();
             Box::pin(async move {
                 let role = match who.as_str() {
