@@ -11,7 +11,7 @@ use obs_store::orgs::{self, OrgKind};
 use obs_store::{Lend, audit, measurements, now_utc};
 
 use crate::error::{AppError, Result};
-use crate::policy::{Action, Actor, authorize};
+use crate::policy::{Action, Actor, Resource, Stage, authorize, permits};
 use crate::table::{EditionTable, Raw, classify_rows, raw_from_columns};
 use crate::{App, rules};
 
@@ -85,7 +85,7 @@ fn windows(cutoff: time::Date) -> ((String, String), (String, String)) {
 impl App {
     /// Creates an edition in state `brouillon`.
     pub async fn create_edition(&self, actor: &Actor, input: EditionInput) -> Result<Edition> {
-        authorize(actor, Action::ManageEditions)?;
+        authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         if !valid_slug(&input.slug) {
             return Err(AppError::Invalid(format!(
                 "identifiant d'édition « {} » invalide : lettres minuscules sans accent, chiffres et tirets uniquement",
@@ -166,7 +166,7 @@ impl App {
 
     /// The audit trail of an edition (imports, state changes, publications), newest first.
     pub async fn journal(&self, actor: &Actor, slug: &str) -> Result<Vec<obs_store::audit::AuditEntry>> {
-        authorize(actor, Action::ManageEditions)?;
+        authorize(actor, Action::ReadAudit, Resource::Observatory)?;
         let e = self.edition(actor, slug).await?;
         let mut h = self.store.conn().await?;
         Ok(audit::for_subject(h.conn(), &e.slug).await?)
@@ -200,7 +200,7 @@ impl App {
         match view {
             View::Revision(n) => self.published_table(e, n).await,
             _ => {
-                authorize(actor, Action::ReadDraft)?;
+                authorize(actor, Action::Read, Resource::Edition(Stage::Live(state)))?;
                 let mut h = self.store.conn().await?;
                 let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
                 Ok(Arc::new(compute_draft(&mut h, e, rules).await?.0))
@@ -237,7 +237,7 @@ impl App {
 
     /// Moves a draft to consultation or back.
     pub async fn set_state(&self, actor: &Actor, slug: &str, to: EditionState) -> Result<Edition> {
-        authorize(actor, Action::ManageEditions)?;
+        authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         if to.is_published() {
             return Err(AppError::Invalid("utilisez la publication pour publier une édition".into()));
         }
@@ -254,7 +254,7 @@ impl App {
     /// Opens a correction of a published edition: raw values can be changed again, and the next
     /// publication freezes a new revision with this reason. The current revision stays readable.
     pub async fn open_correction(&self, actor: &Actor, slug: &str, reason: &str) -> Result<Edition> {
-        authorize(actor, Action::ManageEditions)?;
+        authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::Invalid("le motif de la correction est obligatoire".into()));
@@ -274,7 +274,7 @@ impl App {
     /// Publishes an edition in one transaction: freezes its members, raw values and rule-set
     /// text as a new revision, and its synthesis. Either all of it is written or nothing.
     pub async fn publish(&self, actor: &Actor, slug: &str) -> Result<Revision> {
-        authorize(actor, Action::ManageEditions)?;
+        authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         let mut tx = self.store.begin().await?;
         let e = editions::by_slug(tx.conn(), slug).await?;
         let state = state_of(&e)?;
@@ -410,8 +410,11 @@ async fn previous_published(src: &mut impl Lend, e: &Edition) -> Result<Option<E
 }
 
 fn can_read(actor: &Actor, e: &Edition) -> bool {
-    let published = EditionState::parse(&e.state).is_some_and(|s| s.is_published());
-    published || authorize(actor, Action::ReadDraft).is_ok()
+    match EditionState::parse(&e.state) {
+        Some(s) if s.is_published() => true,
+        Some(s) => permits(actor, Action::Read, Resource::Edition(Stage::Live(s))),
+        None => false,
+    }
 }
 
 pub(crate) fn state_of(e: &Edition) -> Result<EditionState> {

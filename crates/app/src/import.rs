@@ -20,7 +20,7 @@ use crate::App;
 use crate::catalogue::Catalogue;
 use crate::editions::state_of;
 use crate::error::{AppError, Result};
-use crate::policy::{Action, Actor, authorize};
+use crate::policy::{Action, Actor, Resource, authorize};
 
 /// A progress callback: (done, total).
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
@@ -119,7 +119,7 @@ fn apply_catalogue(item: &mut Incoming, cat: &Catalogue) {
 
 impl App {
     async fn writable_edition(&self, actor: &Actor, slug: &str) -> Result<Edition> {
-        authorize(actor, Action::ManageEditions)?;
+        authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         let mut h = self.store.conn().await?;
         let e = editions::by_slug(h.conn(), slug).await?;
         let state = state_of(&e)?;

@@ -31,7 +31,7 @@ pub use editions::{EditionInput, View};
 pub use error::{AppError, Result};
 pub use import::{ImportOptions, ImportReport};
 pub use insights::{EvolutionPoint, Scope, group_names, scope_synthesis};
-pub use obs_store::Store;
+pub use obs_store::{PoolStats, Store};
 /// Storage types that cross into the web layer (plain data).
 pub mod model {
     pub use obs_store::demarches::{Demarche, Version};
@@ -57,5 +57,10 @@ impl App {
     /// Builds the application.
     pub fn new(store: Store, rules: RuleBook) -> App {
         App { store, rules, published: Mutex::new(HashMap::new()) }
+    }
+
+    /// The database pool's figures, for monitoring.
+    pub fn pool_stats(&self) -> PoolStats {
+        self.store.pool_stats()
     }
 }

@@ -33,12 +33,11 @@ fn rule_book(global: &Global) -> Result<RuleBook> {
     })
 }
 
-/// Opens the configured store, refusing a schema that does not match this binary.
+/// Opens the configured store: a brand-new empty database gets the schema; an existing one
+/// must match this binary (an older one with data waits for `observatoire migrate`).
 async fn open_store(global: &Global) -> Result<Store> {
     let url = database_url(global, "observatoire.db");
-    let store = Store::connect(&url).await.map_err(|e| anyhow!("{e}"))?;
-    store.check_schema().await.map_err(|e| anyhow!("{e}"))?;
-    Ok(store)
+    Store::open(&url).await.map_err(|e| anyhow!("{e}"))
 }
 
 /// The application on the configured store.
@@ -98,7 +97,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve { listen, files, jobs } => {
             let store = open_store(g).await?;
             let app = Arc::new(App::new(store.clone(), rule_book(g)?));
-            let server = obs_web::serve(Arc::clone(&app), &listen, files.as_deref());
+            let queue: Arc<dyn obs_web::QueueStats> = Arc::new(crate::worker::JobQueue(store.clone()));
+            let server = obs_web::serve(Arc::clone(&app), &listen, files.as_deref(), Some(queue));
             crate::worker::alongside(app, store, jobs.workers, server).await
         }
         Command::Worker { workers } => {
@@ -167,7 +167,8 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, f
         return Ok(());
     }
     let app = Arc::new(app);
-    let server = obs_web::serve(Arc::clone(&app), listen, files.as_deref());
+    let queue: Arc<dyn obs_web::QueueStats> = Arc::new(crate::worker::JobQueue(store.clone()));
+    let server = obs_web::serve(Arc::clone(&app), listen, files.as_deref(), Some(queue));
     crate::worker::alongside(app, store, workers, server).await
 }
 

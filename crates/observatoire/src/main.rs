@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod jobs;
 mod worker;
+mod logging;
 
 use std::process::ExitCode;
 
@@ -15,12 +16,10 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("OBS_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = logging::init() {
+        eprintln!("erreur : {e:#}");
+        return ExitCode::FAILURE;
+    }
     match commands::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -19,56 +19,21 @@ pub(crate) fn registry() -> Result<Registry<JobData>> {
     Ok(registry)
 }
 
-/// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers send).
-async fn terminate_signal() {
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-/// Resolves on SIGTERM (Unix); never elsewhere. The web server handles Ctrl-C itself, gracefully.
-async fn sigterm() {
-    #[cfg(unix)]
-    if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        term.recv().await;
-        return;
-    }
-    std::future::pending::<()>().await
-}
-
 /// `observatoire worker`: runs the jobs until Ctrl-C or SIGTERM, then shuts down gracefully.
 pub(crate) async fn run_alone(app: Arc<App>, store: Store, workers: u16) -> Result<()> {
     let runtime = Runtime::new(store, registry()?, app).with_config(Config { workers: usize::from(workers), ..Config::default() });
     eprintln!("Tâches de fond : {workers} en parallèle (instance {}). Ctrl-C pour arrêter.", runtime.instance());
-    runtime.run(terminate_signal()).await.map_err(|e| anyhow!("{e}"))?;
+    runtime.run(obs_web::shutdown_signal()).await.map_err(|e| anyhow!("{e}"))?;
     eprintln!("Tâches de fond arrêtées.");
     Ok(())
 }
 
 /// Runs `server` with `workers` job workers beside it (none when 0). When the server stops
-/// (it handles Ctrl-C gracefully) or SIGTERM arrives (the server is then dropped), the workers
-/// stop claiming, let running jobs finish within their grace period and release the others.
+/// (it shuts down gracefully on Ctrl-C or SIGTERM), the workers stop claiming, let running jobs
+/// finish within their grace period and release the others.
 pub(crate) async fn alongside(app: Arc<App>, store: Store, workers: u16, server: impl Future<Output = Result<()>>) -> Result<()> {
     if workers == 0 {
-        return tokio::select! {
-            r = server => r,
-            () = sigterm() => Ok(()),
-        };
+        return server.await;
     }
     let runtime = Runtime::new(store, registry()?, app).with_config(Config { workers: usize::from(workers), ..Config::default() });
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -77,7 +42,6 @@ pub(crate) async fn alongside(app: Arc<App>, store: Store, workers: u16, server:
     }));
     let outcome = tokio::select! {
         r = server => r,
-        () = sigterm() => Ok(()),
         ended = &mut jobs => {
             // The runtime only ends by itself when it cannot start: stop the whole process.
             return match ended {
@@ -94,4 +58,25 @@ pub(crate) async fn alongside(app: Arc<App>, store: Store, workers: u16, server:
         Err(e) => tracing::error!(error = %e, "arrêt des tâches de fond"),
     }
     outcome
+}
+
+/// The job queue's figures for `/metrics`, read from the jobs table.
+pub(crate) struct JobQueue(pub(crate) Store);
+
+impl obs_web::QueueStats for JobQueue {
+    fn snapshot(&self) -> std::pin::Pin<Box<dyn Future<Output = Result<obs_web::QueueSnapshot, String>> + Send + '_>> {
+        Box::pin(async move {
+            let now = time::OffsetDateTime::now_utc();
+            let stats = obs_store::jobs::stats_at(&self.0, now).await.map_err(|e| e.to_string())?;
+            Ok(obs_web::QueueSnapshot {
+                counts: stats
+                    .by_kind
+                    .iter()
+                    .map(|c| obs_web::QueueCount { kind: c.kind.clone(), state: c.state.as_str().to_string(), count: c.count })
+                    .collect(),
+                retrying: stats.retrying,
+                lag_seconds: stats.oldest_due.map_or(0.0, |due| (now - due).as_seconds_f64().max(0.0)),
+            })
+        })
+    }
 }

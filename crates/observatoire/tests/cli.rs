@@ -53,6 +53,28 @@ impl Target {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Gives the database an older schema that holds data: a table of a previous version and
+    /// none of the migrations' bookkeeping, as on a database created before migrations existed.
+    fn make_old_schema(&self) {
+        use sqlx::Connection;
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let sql = "CREATE TABLE ancienne_table (id INTEGER PRIMARY KEY, nom TEXT)";
+            match self {
+                Target::Sqlite(dir) => {
+                    let url = format!("sqlite://{}?mode=rwc", dir.path().join("o.db").display());
+                    let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                    sqlx::query(sql).execute(&mut c).await.unwrap();
+                    sqlx::query("INSERT INTO ancienne_table (nom) VALUES ('donnée')").execute(&mut c).await.unwrap();
+                }
+                Target::Postgres(url) => {
+                    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+                    sqlx::query(sql).execute(&mut c).await.unwrap();
+                }
+            }
+        });
+    }
+
     fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(!out.status.success(), "{args:?} should fail");
@@ -64,10 +86,9 @@ fn full_cycle(t: &Target) {
     let snap = data().join("dashlord/2025-12-31");
     let snap = snap.to_str().unwrap();
     let cat = data().join("demo-catalogue.csv");
-    // The server refuses a schema that is behind: every command but migrate says so.
-    assert!(t.fails(&["edition", "list"]).contains("observatoire migrate"));
-    t.ok(&["migrate"]);
+    // A brand-new empty database gets its schema from the first command, whatever it is.
     t.ok(&["edition", "create", "2025-t4", "--name", "Décembre 2025", "--cutoff", "2025-12-31"]);
+    assert!(t.ok(&["migrate"]).contains("Schéma à jour"), "migrate has nothing left to do");
     t.ok(&["edition", "create", "2024-t3", "--name", "Septembre 2024", "--rules", "2023"]);
     let list = t.ok(&["edition", "list"]);
     assert!(list.contains("2025-t4") && list.contains("brouillon"), "{list}");
@@ -149,6 +170,31 @@ fn bad_input(t: &Target) {
     std::fs::write(&mapping, "[columns]\nNom_Demarche = [\"Intitulé\"]\n").unwrap();
     std::fs::write(&csv, "Ref_Demarche;Intitulé;Note_Satisfaction\nD1;Carte grise;8\n").unwrap();
     t.ok(&["import", "sheet", csv.to_str().unwrap(), "--edition", "e", "--mapping", mapping.to_str().unwrap()]);
+}
+
+/// Only an older schema that holds something waits for `observatoire migrate`; the refusal
+/// writes nothing, and `migrate` then brings it up to date.
+fn old_schema(t: &Target) {
+    t.make_old_schema();
+    for args in [&["edition", "list"][..], &["edition", "create", "x", "--name", "X"]] {
+        let err = t.fails(args);
+        assert!(err.contains("observatoire migrate"), "{args:?}: {err}");
+    }
+    t.ok(&["migrate"]);
+    assert!(!t.ok(&["edition", "list"]).contains('x'), "the refused creation wrote nothing");
+    t.ok(&["edition", "create", "x", "--name", "X"]);
+}
+
+#[test]
+fn old_schema_sqlite() {
+    old_schema(&Target::sqlite());
+}
+
+#[test]
+fn old_schema_postgres() {
+    if let Some(t) = Target::postgres("old") {
+        old_schema(&t);
+    }
 }
 
 #[test]
@@ -251,30 +297,58 @@ fn serve_refuses_an_old_schema_then_serves() {
     let t = Target::sqlite();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let listen = format!("127.0.0.1:{port}");
-    // Without migrations the production entry point refuses to start.
+    // On an older schema that holds data the production entry point refuses to start.
+    t.make_old_schema();
     let err = t.fails(&["serve", "--listen", &listen]);
     assert!(err.contains("observatoire migrate"), "{err}");
     t.ok(&["migrate"]);
+    // A malformed /metrics allow-list is refused at start, naming the variable.
     let Target::Sqlite(dir) = &t else { unreachable!() };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_observatoire"))
-        .env_remove("DATABASE_URL")
-        .arg("--db")
-        .arg(dir.path().join("o.db"))
-        .args(["serve", "--listen", &listen])
-        .stderr(std::process::Stdio::null())
+    let serve = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_observatoire"));
+        cmd.env_remove("DATABASE_URL").env_remove("OBSERVATOIRE_METRICS_ALLOW").arg("--db").arg(dir.path().join("o.db"));
+        cmd.args(["serve", "--listen", &listen]);
+        cmd
+    };
+    let out = serve().env("OBSERVATOIRE_METRICS_ALLOW", "10.0.0.0/99").output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("OBSERVATOIRE_METRICS_ALLOW"));
+    // JSON logs, one line per request.
+    let mut child = serve()
+        .env("OBSERVATOIRE_LOG_FORMAT", "json")
+        .env("OBS_LOG", "info")
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let get = |path: &str| {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&listen)?;
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut body = String::new();
+        s.read_to_string(&mut body)?;
+        Ok::<_, std::io::Error>(body)
+    };
     let mut body = String::new();
     for _ in 0..100 {
-        if let Ok(mut s) = std::net::TcpStream::connect(&listen) {
-            use std::io::{Read, Write};
-            s.write_all(b"GET /sante HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
-            s.read_to_string(&mut body).unwrap();
+        if let Ok(b) = get("/sante") {
+            body = b;
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // The peer address reaches the allow-list through the real server: loopback may read.
+    let metrics = get("/metrics").unwrap();
     child.kill().unwrap();
-    let _ = child.wait();
+    let out = child.wait_with_output().unwrap();
     assert!(body.starts_with("HTTP/1.1 200") && body.ends_with("ok"), "{body}");
+    assert!(body.to_lowercase().contains("x-request-id: "), "{body}");
+    assert!(metrics.starts_with("HTTP/1.1 200") && metrics.contains("observatoire_http_requests_total{method=\"GET\",route=\"/sante\",status=\"200\"} 1"), "{metrics}");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    let line = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["fields"]["route"] == "/sante")
+        .unwrap_or_else(|| panic!("no JSON line for /sante in: {logs}"));
+    assert_eq!(line["fields"]["status"], 200);
+    assert_eq!(line["fields"]["method"], "GET");
+    assert!(line["span"]["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{line}");
 }

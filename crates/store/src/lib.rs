@@ -67,6 +67,24 @@ enum Pool {
     Postgres(PgPool),
 }
 
+/// What [`Store::prepare`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prepared {
+    /// The database was empty: the whole schema was created.
+    Created,
+    /// The schema already matched this binary.
+    Ready,
+}
+
+/// The connection pool's figures, for monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Open connections (busy or idle).
+    pub size: u32,
+    /// Open connections waiting for work.
+    pub idle: usize,
+}
+
 /// A connection to the observatory's database.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -195,6 +213,47 @@ impl Store {
         Ok(())
     }
 
+    /// Opens a database ready for this binary: [`Store::connect`], then [`Store::prepare`].
+    /// What every command but `migrate` uses.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.prepare().await?;
+        Ok(store)
+    }
+
+    /// Creates the schema of a brand-new database (no table at all: a new SQLite file or an
+    /// empty PostgreSQL database), and otherwise checks that the schema matches this binary.
+    ///
+    /// An older schema that holds data is never migrated implicitly: upgrading production data
+    /// is a deliberate act (`observatoire migrate`, after a backup), while an empty database has
+    /// nothing to lose.
+    pub async fn prepare(&self) -> Result<Prepared> {
+        if self.is_empty().await? {
+            self.migrate().await?;
+            return Ok(Prepared::Created);
+        }
+        self.check_schema().await?;
+        Ok(Prepared::Ready)
+    }
+
+    /// Whether the database has no table at all (not even the migrations' bookkeeping).
+    async fn is_empty(&self) -> Result<bool> {
+        let mut h = self.conn().await?;
+        let tables: i64 = match h.conn() {
+            Conn::Sqlite(c) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .fetch_one(&mut *c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()")
+                    .fetch_one(&mut *c)
+                    .await?
+            }
+        };
+        Ok(tables == 0)
+    }
+
     /// Refuses a schema older (or newer) than this binary: the server must not run on it.
     pub async fn check_schema(&self) -> Result<()> {
         let migrator = match self.pool {
@@ -235,6 +294,14 @@ impl Store {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
+    }
+
+    /// The pool's open and idle connections.
+    pub fn pool_stats(&self) -> PoolStats {
+        match &self.pool {
+            Pool::Sqlite(p) => PoolStats { size: p.size(), idle: p.num_idle() },
+            Pool::Postgres(p) => PoolStats { size: p.size(), idle: p.num_idle() },
+        }
     }
 
     /// Closes the pool.

@@ -27,6 +27,11 @@ impl PageError {
     pub fn bad_request(msg: impl Into<String>) -> PageError {
         PageError { status: StatusCode::BAD_REQUEST, message: msg.into() }
     }
+
+    /// 403.
+    pub fn forbidden(msg: impl Into<String>) -> PageError {
+        PageError { status: StatusCode::FORBIDDEN, message: msg.into() }
+    }
 }
 
 fn classify(e: &AppError) -> (StatusCode, String) {
@@ -95,6 +100,16 @@ impl ApiError {
     /// 404.
     pub fn not_found(msg: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::NOT_FOUND, message: msg.into() }
+    }
+
+    /// 401: the caller must identify (an API key).
+    pub fn unauthorized(msg: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::UNAUTHORIZED, message: msg.into() }
+    }
+
+    /// 403.
+    pub fn forbidden(msg: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::FORBIDDEN, message: msg.into() }
     }
 
     /// 405.

@@ -7,6 +7,12 @@
 //! Security headers (CSP without inline scripts, frame-ancestors, nosniff, referrer policy, HSTS
 //! behind HTTPS) are set on every response by `headers.rs`.
 //!
+//! Routes are grouped by access level (public, authenticated, admin, monitoring). Handlers learn
+//! who calls through the [`Caller`] extractor, filled by an [`Identify`] implementation (today
+//! everyone is the public; the accounts issue plugs sessions and API keys in). Every request is
+//! logged on one structured line and counted for Prometheus (`/metrics`, allow-listed peers).
+//! Assets are served under content-hashed URLs, cached for a year.
+//!
 //! It deliberately holds no rule and no SQL: levels, shares and diffs come from `obs-app`.
 
 use std::net::SocketAddr;
@@ -14,34 +20,84 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+mod actor;
 mod api;
 mod assets;
 mod cache;
 mod charts;
+mod cidr;
 mod error;
 mod headers;
+mod metrics;
 mod query;
+mod request_log;
 mod router;
 mod state;
 mod views;
 
+pub use actor::{BoxFuture, Caller, Identify};
+pub use cidr::AllowList;
+pub use metrics::{QueueCount, QueueSnapshot, QueueStats};
 pub use router::router;
 pub use state::AppState;
 
-/// Serves the site on `listen` until Ctrl-C, with extra files from `files_dir` if given.
-pub async fn serve(app: Arc<obs_app::App>, listen: &str, files_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+/// The environment variable listing the peers allowed to read `/metrics` (comma-separated
+/// CIDR ranges; loopback only when unset).
+pub const METRICS_ALLOW_ENV: &str = "OBSERVATOIRE_METRICS_ALLOW";
+
+/// The `/metrics` allow-list from [`METRICS_ALLOW_ENV`], read once at start.
+pub fn metrics_allow_from_env() -> anyhow::Result<AllowList> {
+    match std::env::var(METRICS_ALLOW_ENV) {
+        Ok(v) if !v.trim().is_empty() => AllowList::parse(&v).map_err(|e| anyhow::anyhow!("{METRICS_ALLOW_ENV} : {e}")),
+        _ => Ok(AllowList::loopback()),
+    }
+}
+
+/// Serves the site on `listen` until Ctrl-C or SIGTERM, with extra files from `files_dir` if
+/// given and the job queue figures of `/metrics` from `queue`.
+pub async fn serve(
+    app: Arc<obs_app::App>,
+    listen: &str,
+    files_dir: Option<&std::path::Path>,
+    queue: Option<Arc<dyn QueueStats>>,
+) -> anyhow::Result<()> {
     let addr: SocketAddr = listen.parse().with_context(|| format!("adresse d'écoute « {listen} » invalide"))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("écoute sur {addr} impossible"))?;
-    let mut state = AppState::new(app);
+    let mut state = AppState::new(app).with_metrics_allow(metrics_allow_from_env()?);
+    if let Some(queue) = queue {
+        state = state.with_queue(queue);
+    }
     if let Some(dir) = files_dir {
         state = state.with_files(dir).with_context(|| format!("dossier « {} » illisible", dir.display()))?;
     }
     eprintln!("Observatoire disponible sur http://{addr}/");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    // The peer address feeds the `/metrics` allow-list (never a client header).
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serveur arrêté sur erreur")?;
     Ok(())
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers send), so in-flight requests
+/// finish before the process exits.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

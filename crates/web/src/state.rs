@@ -6,6 +6,10 @@ use std::sync::Arc;
 
 use obs_app::App;
 
+use crate::actor::{Anonymous, Identify};
+use crate::cidr::AllowList;
+use crate::metrics::{Metrics, QueueStats};
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -16,12 +20,28 @@ pub struct AppState {
     pub files: Arc<HashMap<String, Vec<u8>>>,
     /// Rendered pages of published data.
     pub pages: Arc<crate::cache::PageCache>,
+    /// Turns a request into an actor (everyone is the public until accounts exist).
+    pub identify: Arc<dyn Identify>,
+    /// Request counters and durations, exported at `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// The job queue's figures for `/metrics`, when a jobs runtime is wired.
+    pub queue: Option<Arc<dyn QueueStats>>,
+    /// Peers allowed to read `/metrics`.
+    pub metrics_allow: Arc<AllowList>,
 }
 
 impl AppState {
-    /// Wraps the application.
+    /// Wraps the application, with everybody anonymous and `/metrics` open to loopback only.
     pub fn new(app: Arc<App>) -> AppState {
-        AppState { app, files: Arc::new(HashMap::new()), pages: Arc::new(crate::cache::PageCache::new(512, 64 << 20)) }
+        AppState {
+            app,
+            files: Arc::new(HashMap::new()),
+            pages: Arc::new(crate::cache::PageCache::new(512, 64 << 20)),
+            identify: Arc::new(Anonymous),
+            metrics: Arc::new(Metrics::new()),
+            queue: None,
+            metrics_allow: Arc::new(AllowList::loopback()),
+        }
     }
 
     /// Loads every regular file of `dir` (not recursive) to serve under `/fichiers/NAME`.
@@ -35,5 +55,23 @@ impl AppState {
         }
         self.files = Arc::new(files);
         Ok(self)
+    }
+
+    /// Identifies callers with `identify` (sessions, API keys).
+    pub fn with_identify(mut self, identify: Arc<dyn Identify>) -> AppState {
+        self.identify = identify;
+        self
+    }
+
+    /// Reports the job queue at `/metrics`.
+    pub fn with_queue(mut self, queue: Arc<dyn QueueStats>) -> AppState {
+        self.queue = Some(queue);
+        self
+    }
+
+    /// Opens `/metrics` to these peers instead of loopback only.
+    pub fn with_metrics_allow(mut self, allow: AllowList) -> AppState {
+        self.metrics_allow = Arc::new(allow);
+        self
     }
 }

@@ -1,35 +1,22 @@
-//! Integration tests of the démarche and synthesis pages, on the demonstration database.
+//! Integration tests of the démarche and synthesis pages, on the demonstration database, on
+//! SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+
+mod support;
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use obs_app::{Actor, App, GroupBy, RuleBook, Store, View};
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use obs_app::{Actor, GroupBy, View};
+use support::TestSite;
 
-async fn app_on(path: &std::path::Path, demo: bool) -> Arc<App> {
-    let store = Store::connect(&path.to_string_lossy()).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    let app = App::new(store, RuleBook::embedded());
-    if demo {
-        obs_app::demo::build(&app, &obs_app::demo::DemoData::Embedded, None).await.expect("demo");
-    }
-    Arc::new(app)
-}
-
-async fn get(router: &Router, uri: &str) -> (StatusCode, String) {
-    let resp = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).expect("utf-8"))
+async fn get(site: &TestSite, uri: &str) -> (StatusCode, String) {
+    let a = site.get(uri).await;
+    (a.status, a.text())
 }
 
 /// Checks a page and returns its body.
-async fn page(router: &Router, uri: &str, status: StatusCode) -> String {
-    let (s, body) = get(router, uri).await;
+async fn page(site: &TestSite, uri: &str, status: StatusCode) -> String {
+    let (s, body) = get(site, uri).await;
     assert_eq!(s, status, "{uri}: {}", &body[..body.len().min(3000)]);
     assert!(body.contains("<html lang=\"fr\""), "{uri}: an HTML page");
     body
@@ -79,19 +66,17 @@ fn well_formed(uri: &str, body: &str) {
     }
 }
 
-#[tokio::test]
-async fn demarche_and_synthesis_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app_on(&dir.path().join("pages.db"), true).await;
-    let router = obs_web::router(obs_web::AppState::new(app.clone()));
+both!(demarche_and_synthesis_pages, |site| {
+    let app = site.app.clone();
+    let router = &site;
     let ok = StatusCode::OK;
 
     // ------------------------------------------------------------ démarche
-    let (s, body) = get(&router, "/demarches/abc").await;
+    let (s, body) = get(router, "/demarches/abc").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body.contains("nombre entier"), "{body}");
-    page(&router, "/demarches/99999999", StatusCode::NOT_FOUND).await;
-    page(&router, "/demarches/-3", StatusCode::NOT_FOUND).await;
+    page(router, "/demarches/99999999", StatusCode::NOT_FOUND).await;
+    page(router, "/demarches/-3", StatusCode::NOT_FOUND).await;
 
     // A démarche of every demo edition with values in all three.
     let editions = app.editions(&Actor::Public).await.unwrap();
@@ -111,7 +96,7 @@ async fn demarche_and_synthesis_pages() {
     }
     let (id, title) = chosen.expect("a démarche present in the three editions");
     let uri = format!("/demarches/{id}");
-    let body = page(&router, &uri, ok).await;
+    let body = page(router, &uri, ok).await;
     well_formed(&uri, &body);
     assert!(body.contains(&format!("<h1>{}</h1>", escaped(&title))));
     for e in &editions {
@@ -128,24 +113,24 @@ async fn demarche_and_synthesis_pages() {
     assert!(body.contains("rel=\"noopener\""));
 
     // ------------------------------------------------------------ index
-    let body = page(&router, "/syntheses", ok).await;
+    let body = page(router, "/syntheses", ok).await;
     well_formed("/syntheses", &body);
     assert!(body.contains("Ministères") && body.contains("Administrations") && body.contains("Domaines"));
     assert!(body.contains("Décembre 2025"));
     assert!(body.contains("href=\"/syntheses/ministere/"));
-    let body = page(&router, "/syntheses?edition=2023-juin", ok).await;
+    let body = page(router, "/syntheses?edition=2023-juin", ok).await;
     assert!(body.contains("édition Juin 2023"));
     assert!(body.contains("<option value=\"2023-juin\" selected>"));
-    let body = page(&router, "/syntheses?tri=nom", StatusCode::BAD_REQUEST).await;
+    let body = page(router, "/syntheses?tri=nom", StatusCode::BAD_REQUEST).await;
     assert!(body.contains("paramètre « tri » inconnu"), "{body}");
-    page(&router, "/syntheses?edition=2023-juin&edition=2024-septembre", StatusCode::BAD_REQUEST).await;
-    page(&router, "/syntheses?edition=inexistante", StatusCode::NOT_FOUND).await;
+    page(router, "/syntheses?edition=2023-juin&edition=2024-septembre", StatusCode::BAD_REQUEST).await;
+    page(router, "/syntheses?edition=inexistante", StatusCode::NOT_FOUND).await;
 
     // ------------------------------------------------------------ group
     let ministry = obs_app::group_names(&latest, GroupBy::Ministere).into_iter().find(|n| n != "Non renseigné").unwrap();
     let domain = obs_app::group_names(&latest, GroupBy::Domaine).into_iter().next().unwrap();
     let base = format!("/syntheses/ministere/{}", path_segment(&ministry));
-    let body = page(&router, &base, ok).await;
+    let body = page(router, &base, ok).await;
     well_formed(&base, &body);
     assert!(body.contains(&escaped(&ministry)));
     assert!(body.contains("Ensemble de l&#39;observatoire"), "compared with the whole observatory by default");
@@ -158,7 +143,7 @@ async fn demarche_and_synthesis_pages() {
     assert!(body.contains("Juin 2023") && body.contains("Septembre 2024"), "evolution over every edition");
     assert!(body.contains("la plus récente"), "band origin said in the caption");
     let with = format!("{base}?comparer=domaine:{}&edition=2024-septembre", path_segment(&domain));
-    let (s, body) = get(&router, &with).await;
+    let (s, body) = get(router, &with).await;
     // The domain may not exist in 2024: either compared, or refused as a bad parameter.
     if s == ok {
         assert!(body.contains(&escaped(&domain)));
@@ -166,22 +151,22 @@ async fn demarche_and_synthesis_pages() {
     } else {
         assert_eq!(s, StatusCode::BAD_REQUEST);
     }
-    let body = page(&router, &format!("{base}?comparer=domaine:{}", path_segment(&domain)), ok).await;
+    let body = page(router, &format!("{base}?comparer=domaine:{}", path_segment(&domain)), ok).await;
     assert!(body.contains(&format!("<th scope=\"col\">{}</th>", escaped(&domain))));
-    page(&router, &format!("{base}?comparer=observatoire"), ok).await;
-    page(&router, &format!("{base}?comparer=region:Bretagne"), StatusCode::BAD_REQUEST).await;
-    page(&router, &format!("{base}?comparer=ministere:Inexistant"), StatusCode::BAD_REQUEST).await;
-    page(&router, &format!("{base}?comparer=nimporte"), StatusCode::BAD_REQUEST).await;
-    page(&router, &format!("{base}?page=2"), StatusCode::BAD_REQUEST).await;
-    page(&router, "/syntheses/region/Bretagne", StatusCode::BAD_REQUEST).await;
-    page(&router, "/syntheses/ministere/Minist%C3%A8re%20inexistant", StatusCode::NOT_FOUND).await;
-    page(&router, &format!("{base}?edition=inexistante"), StatusCode::NOT_FOUND).await;
+    page(router, &format!("{base}?comparer=observatoire"), ok).await;
+    page(router, &format!("{base}?comparer=region:Bretagne"), StatusCode::BAD_REQUEST).await;
+    page(router, &format!("{base}?comparer=ministere:Inexistant"), StatusCode::BAD_REQUEST).await;
+    page(router, &format!("{base}?comparer=nimporte"), StatusCode::BAD_REQUEST).await;
+    page(router, &format!("{base}?page=2"), StatusCode::BAD_REQUEST).await;
+    page(router, "/syntheses/region/Bretagne", StatusCode::BAD_REQUEST).await;
+    page(router, "/syntheses/ministere/Minist%C3%A8re%20inexistant", StatusCode::NOT_FOUND).await;
+    page(router, &format!("{base}?edition=inexistante"), StatusCode::NOT_FOUND).await;
     let admin = obs_app::group_names(&latest, GroupBy::Administration).into_iter().next().unwrap();
     let uri = format!("/syntheses/administration/{}", path_segment(&admin));
-    well_formed(&uri, &page(&router, &uri, ok).await);
+    well_formed(&uri, &page(router, &uri, ok).await);
 
     // ------------------------------------------------------------ interministerial
-    let body = page(&router, "/syntheses/interministerielle", ok).await;
+    let body = page(router, "/syntheses/interministerielle", ok).await;
     well_formed("/syntheses/interministerielle", &body);
     assert!(body.contains("Chiffres clés"));
     assert!(body.contains("Démarches observées") && body.contains("FranceConnect") && body.contains("Je donne mon avis"));
@@ -191,20 +176,17 @@ async fn demarche_and_synthesis_pages() {
     assert!(body.contains("Évolution depuis Septembre 2024"));
     assert!(body.contains("\u{202f}pt"), "deltas in points");
     assert!(body.contains("id=\"graphe-ministeres-satisfaction-titre\""));
-    let body = page(&router, "/syntheses/interministerielle?edition=2023-juin", ok).await;
+    let body = page(router, "/syntheses/interministerielle?edition=2023-juin", ok).await;
     assert!(body.contains("pas d&#39;édition précédente") || body.contains("pas d'édition précédente"));
-    page(&router, "/syntheses/interministerielle?edition=", ok).await;
-    page(&router, "/syntheses/interministerielle?x=1", StatusCode::BAD_REQUEST).await;
-}
+    page(router, "/syntheses/interministerielle?edition=", ok).await;
+    page(router, "/syntheses/interministerielle?x=1", StatusCode::BAD_REQUEST).await;
+});
 
-#[tokio::test]
-async fn pages_without_published_edition() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app_on(&dir.path().join("empty.db"), false).await;
-    let router = obs_web::router(obs_web::AppState::new(app));
-    page(&router, "/syntheses", StatusCode::NOT_FOUND).await;
-    page(&router, "/syntheses/interministerielle", StatusCode::NOT_FOUND).await;
-    page(&router, "/syntheses/ministere/Premier%20ministre", StatusCode::NOT_FOUND).await;
-    page(&router, "/demarches/1", StatusCode::NOT_FOUND).await;
-    page(&router, "/syntheses?inconnu=1", StatusCode::BAD_REQUEST).await;
-}
+both!(pages_without_published_edition, empty, |site| {
+    let router = &site;
+    page(router, "/syntheses", StatusCode::NOT_FOUND).await;
+    page(router, "/syntheses/interministerielle", StatusCode::NOT_FOUND).await;
+    page(router, "/syntheses/ministere/Premier%20ministre", StatusCode::NOT_FOUND).await;
+    page(router, "/demarches/1", StatusCode::NOT_FOUND).await;
+    page(router, "/syntheses?inconnu=1", StatusCode::BAD_REQUEST).await;
+});

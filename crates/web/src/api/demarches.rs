@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use obs_app::{Actor, TableRow, View};
+use obs_app::{TableRow, View};
 use obs_domain::{Cell, RuleSet};
 use serde::Serialize;
 
 use super::{ApiPath, ApiResult, PREFIX, pairs, published_json, strict_params};
 use crate::error::ApiError;
 use crate::query::{TableQuery, apply};
+use crate::actor::Caller;
 use crate::state::AppState;
 
 /// The classified value of one indicator for one démarche.
@@ -130,10 +131,10 @@ fn view_of(pairs: &[(String, String)]) -> Result<View, ApiError> {
 }
 
 /// GET /api/v1/editions/{slug}/demarches
-pub async fn list(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     let pairs = pairs(raw.as_deref());
     let view = view_of(&pairs)?;
-    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let table = s.app.table(&actor, &slug, view).await?;
     let q = TableQuery::parse(&pairs, &table.rules).map_err(ApiError::bad_request)?;
     let (rows, total) = apply(&table, &q);
     let pages = total.div_ceil(q.per_page).max(1);
@@ -252,13 +253,13 @@ pub struct DemarcheJson {
 }
 
 /// GET /api/v1/demarches/{id}
-pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
     let n: i64 = id
         .trim()
         .parse()
         .map_err(|_| ApiError::bad_request(format!("identifiant de démarche « {id} » invalide : un nombre entier est attendu")))?;
-    let v = s.app.demarche(&Actor::Public, n).await?;
+    let v = s.app.demarche(&actor, n).await?;
     // The public sees a démarche only through published editions.
     let Some(last) = v.appearances.last() else {
         return Err(ApiError::not_found(format!("démarche n° {n} introuvable dans les éditions publiées")));

@@ -2,12 +2,12 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use obs_app::Actor;
 use obs_app::model::Edition;
 use obs_domain::diff::EditionDiff;
 use serde::Serialize;
 
 use super::{ApiPath, ApiResult, PREFIX, published_json, strict_params};
+use crate::actor::Caller;
 use crate::state::AppState;
 use crate::views::editions::downloads;
 
@@ -135,9 +135,9 @@ pub struct EditionList {
 }
 
 /// GET /api/v1/editions
-pub async fn list(State(s): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
-    let list = s.app.editions(&Actor::Public).await?;
+    let list = s.app.editions(&actor).await?;
     published_json(&headers, &EditionList { editions: list.iter().map(edition_json).collect() })
 }
 
@@ -165,12 +165,12 @@ pub struct EditionDetail {
 }
 
 /// GET /api/v1/editions/{slug}
-pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
-    let e = s.app.edition(&Actor::Public, &slug).await?;
+    let e = s.app.edition(&actor, &slug).await?;
     let revisions = s
         .app
-        .revisions(&Actor::Public, &slug)
+        .revisions(&actor, &slug)
         .await?
         .into_iter()
         .map(|r| RevisionJson {
@@ -198,11 +198,12 @@ pub struct DiffJson {
 /// GET /api/v1/diff/{a}/{b}
 pub async fn diff(
     State(s): State<AppState>,
+    Caller(actor): Caller,
     ApiPath((a, b)): ApiPath<(String, String)>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
-    let d = s.app.diff(&Actor::Public, &a, &b).await?;
+    let d = s.app.diff(&actor, &a, &b).await?;
     published_json(&headers, &DiffJson { a, b, diff: d })
 }

@@ -3,9 +3,11 @@
 //! One file per noun: `editions.rs` (editions, revisions, diff), `demarches.rs` (the paginated
 //! table of an edition and one démarche across editions), `syntheses.rs`, `rules.rs` (rule sets
 //! and indicators), `openapi.rs` (the OpenAPI 3.1 document) and `docs.rs` (the HTML page rendered
-//! from that document). Handlers always read as [`Actor::Public`](obs_app::Actor::Public): only
-//! published editions are visible, and published revisions never change, so every successful
-//! answer goes through [`published_json`] (strong ETag, `Cache-Control`, `304` on a match).
+//! from that document). Handlers read as the [`Caller`](crate::actor::Caller), which today is
+//! always the public: only published editions are visible, and published revisions never
+//! change, so every successful answer goes through [`published_json`] (strong ETag,
+//! `Cache-Control`, `304` on a match; the identification layer makes that cache private for an
+//! identified caller).
 //!
 //! Every route is registered through [`Registry::get`], which keeps the list of paths; a test in
 //! `openapi.rs` checks that this list and the paths of the OpenAPI document are the same.

@@ -2,13 +2,14 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use obs_app::{Actor, LoadedRules, rules::CURRENT};
+use obs_app::{LoadedRules, rules::CURRENT};
 use obs_app::model::Edition;
 use obs_domain::{Color, Direction, Format, Indicator, Level};
 use serde::Serialize;
 
 use super::{ApiPath, ApiResult, PREFIX, published_json, strict_params};
 use crate::error::ApiError;
+use crate::actor::Caller;
 use crate::state::AppState;
 
 /// One level of an indicator.
@@ -162,20 +163,20 @@ fn ruleset_json(loaded: &LoadedRules, editions: &[Edition]) -> RuleSetJson {
 }
 
 /// GET /api/v1/indicateurs
-pub async fn list(State(s): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
-    let editions = s.app.editions(&Actor::Public).await?;
+    let editions = s.app.editions(&actor).await?;
     let regles = s.app.rules.all().map(|l| ruleset_json(l, &editions)).collect();
     published_json(&headers, &RuleSetList { regles })
 }
 
 /// GET /api/v1/regles/{id}
-pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
     let loaded = s.app.rules.all().find(|l| l.rules.id == id).ok_or_else(|| {
         let known: Vec<String> = s.app.rules.all().map(|l| l.rules.id.clone()).collect();
         ApiError::not_found(format!("jeu de règles « {id} » introuvable (connus : {})", known.join(", ")))
     })?;
-    let editions = s.app.editions(&Actor::Public).await?;
+    let editions = s.app.editions(&actor).await?;
     published_json(&headers, &ruleset_json(loaded, &editions))
 }

@@ -3,12 +3,13 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use obs_app::{Actor, GroupBy, View, group_syntheses};
+use obs_app::{GroupBy, View, group_syntheses};
 use obs_domain::synthesis::{Headline, IndicatorSynthesis};
 use serde::Serialize;
 
 use super::{ApiPath, ApiResult, published_json, strict_params};
 use crate::error::ApiError;
+use crate::actor::Caller;
 use crate::state::AppState;
 
 /// The synthesis answer.
@@ -41,7 +42,7 @@ fn group_label(by: GroupBy) -> &'static str {
 }
 
 /// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
-pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     let params = strict_params(raw.as_deref(), &["groupe", "nom"])?;
     let groupe = params.get("groupe").filter(|v| !v.is_empty());
     let nom = params.get("nom").filter(|v| !v.is_empty());
@@ -65,11 +66,11 @@ pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, Raw
             ));
         }
     };
-    let headline = s.app.headline(&Actor::Public, &slug).await?;
+    let headline = s.app.headline(&actor, &slug).await?;
     let body = match group {
         None => {
             // The figures frozen at publication: the same as `edition synthesis` and the site.
-            let r = s.app.synthesis(&Actor::Public, &slug).await?;
+            let r = s.app.synthesis(&actor, &slug).await?;
             SynthesisJson {
                 edition: r.edition,
                 revision: r.revision,
@@ -82,7 +83,7 @@ pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, Raw
             }
         }
         Some((by, name)) => {
-            let table = s.app.table(&Actor::Public, &slug, View::Current).await?;
+            let table = s.app.table(&actor, &slug, View::Current).await?;
             let g = group_syntheses(&table, by).into_iter().find(|g| g.name == name).ok_or_else(|| {
                 ApiError::not_found(format!("{} « {name} » introuvable dans l'édition « {slug} »", group_label(by)))
             })?;

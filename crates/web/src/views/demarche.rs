@@ -13,6 +13,7 @@ use super::layout::{Layout, rendered};
 use super::{CellView, badge_class, cell_view, french_date};
 use crate::charts::{self, Band, LinePoint, YAxis};
 use crate::error::PageError;
+use crate::actor::Caller;
 use crate::state::AppState;
 
 /// Provenance of a raw value.
@@ -253,11 +254,15 @@ fn version_rows(versions: &[Version]) -> Vec<VersionRow> {
 }
 
 /// GET /demarches/{id}
-pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>) -> Result<Response, PageError> {
     let id: i64 = id
         .trim()
         .parse()
         .map_err(|_| PageError::bad_request(format!("« {id} » n'est pas un numéro de démarche : un nombre entier est attendu")))?;
+    // Only the public view is shared through the cache: another caller may see drafts.
+    if actor != Actor::Public {
+        return Ok(page(&s, &actor, id).await?.into_response());
+    }
     // The page depends only on published revisions: cache it under the list of current ones.
     let (editions, _) = super::published(&s.app).await?;
     let generation: Vec<String> = editions.iter().map(|e| format!("{}:{}", e.id, e.current_revision)).collect();
@@ -265,13 +270,13 @@ pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<R
     if let Some(page) = s.pages.get(&key) {
         return Ok(Html(page).into_response());
     }
-    let html = bytes::Bytes::from(page(&s, id).await?.0);
+    let html = bytes::Bytes::from(page(&s, &actor, id).await?.0);
     s.pages.put(key, html.clone());
     Ok(Html(html).into_response())
 }
 
-async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
-    let view: DemarcheView = s.app.demarche(&Actor::Public, id).await?;
+async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, PageError> {
+    let view: DemarcheView = s.app.demarche(actor, id).await?;
     // A démarche that no published edition shows is not public yet.
     let Some(last) = view.appearances.last() else {
         return Err(PageError::not_found(format!("démarche n° {id} : elle ne figure dans aucune édition publiée")));

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use obs_app::{Actor, EditionTable, ExportFormat, View};
+use obs_app::{EditionTable, ExportFormat, View};
 use obs_domain::diff::Trend;
 use obs_domain::display::format_count;
 use obs_app::model::Edition;
@@ -14,6 +14,7 @@ use super::layout::{Layout, rendered};
 use super::{CellView, badge_class, cell_view, french_date, published};
 use crate::error::PageError;
 use crate::query::{LevelFilter, SortKey, TableQuery, apply};
+use crate::actor::Caller;
 use crate::state::AppState;
 
 fn pairs(raw: Option<String>) -> Vec<(String, String)> {
@@ -103,13 +104,13 @@ fn period(e: &Edition) -> String {
 }
 
 /// GET /editions
-pub async fn archive(State(s): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn archive(State(s): State<AppState>, Caller(actor): Caller) -> Result<Html<String>, PageError> {
     let (list, demo) = published(&s.app).await?;
     let mut years: Vec<(String, Vec<ArchiveEntry>)> = Vec::new();
     for e in list.iter().rev() {
         let revisions = s
             .app
-            .revisions(&Actor::Public, &e.slug)
+            .revisions(&actor, &e.slug)
             .await?
             .into_iter()
             .map(|r| RevisionView {
@@ -277,14 +278,14 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 }
 
 /// GET /editions/{slug}
-pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
     let pairs = pairs(raw);
-    let edition = s.app.edition(&Actor::Public, &slug).await?;
+    let edition = s.app.edition(&actor, &slug).await?;
     let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
         Some(n) => View::Revision(n),
         None => View::Current,
     };
-    let table = s.app.table_of(&Actor::Public, edition.clone(), view).await?;
+    let table = s.app.table_of(&actor, edition.clone(), view).await?;
     let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
     // A published revision never changes: its rendered views are cached by revision and query.
     let cache_key = table
@@ -451,7 +452,7 @@ struct ComparePage {
 }
 
 /// GET /editions/{slug}/comparer?avec=OTHER
-pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
+pub async fn compare(State(s): State<AppState>, Caller(actor): Caller, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
     let pairs = pairs(raw);
     for (k, _) in &pairs {
         if k != "avec" {
@@ -459,7 +460,7 @@ pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQue
         }
     }
     let (list, demo) = published(&s.app).await?;
-    let a = s.app.edition(&Actor::Public, &slug).await?;
+    let a = s.app.edition(&actor, &slug).await?;
     let other = pairs.iter().find(|(k, _)| k == "avec").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
     let choices = list.iter().filter(|e| e.slug != slug).map(|e| (e.slug.clone(), e.name.clone())).collect();
     let mut page = ComparePage {
@@ -474,10 +475,10 @@ pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQue
         moves: Vec::new(),
     };
     if let Some(other) = other {
-        let (older, newer) = s.app.in_order(&Actor::Public, &slug, &other).await?;
+        let (older, newer) = s.app.in_order(&actor, &slug, &other).await?;
         let (older, newer) = (&older, &newer);
-        let d = s.app.diff(&Actor::Public, &older.slug, &newer.slug).await?;
-        let tb = s.app.table_of(&Actor::Public, newer.clone(), View::Current).await?;
+        let d = s.app.diff(&actor, &older.slug, &newer.slug).await?;
+        let tb = s.app.table_of(&actor, newer.clone(), View::Current).await?;
         let label = |slug: &str| tb.rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
         page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
         page.a = (older.slug.clone(), older.name.clone());
@@ -519,6 +520,7 @@ pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQue
 /// GET /editions/{slug}/telecharger/{file}
 pub async fn download(
     State(s): State<AppState>,
+    Caller(actor): Caller,
     Path((slug, file)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
@@ -539,7 +541,7 @@ pub async fn download(
         Some(n) => View::Revision(n),
         None => View::Current,
     };
-    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let table = s.app.table(&actor, &slug, view).await?;
     let rev = table.revision.as_ref().map(|r| r.revision).unwrap_or(0);
     // A published revision never changes, so (edition, revision, file, program version) is a
     // strong validator.

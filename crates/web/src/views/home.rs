@@ -2,12 +2,12 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use obs_app::Actor;
 use obs_domain::display::{format_count, format_delta_points, format_share};
 
 use super::layout::{Layout, rendered};
 use super::{french_date, published};
 use crate::error::PageError;
+use crate::actor::Caller;
 use crate::state::AppState;
 
 /// One key figure.
@@ -38,7 +38,7 @@ struct HomePage {
 }
 
 /// GET /
-pub async fn show(State(s): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller) -> Result<Html<String>, PageError> {
     let (list, demo) = published(&s.app).await?;
     let mut page = HomePage {
         layout: Layout::new("Accueil", "accueil", demo),
@@ -49,12 +49,12 @@ pub async fn show(State(s): State<AppState>) -> Result<Html<String>, PageError> 
         editions_count: list.len(),
     };
     if let Some(current) = list.last() {
-        let syn = s.app.synthesis(&Actor::Public, &current.slug).await?;
+        let syn = s.app.synthesis(&actor, &current.slug).await?;
         let prev = match list.len().checked_sub(2).map(|i| &list[i]) {
-            Some(p) => Some((p.name.clone(), s.app.synthesis(&Actor::Public, &p.slug).await?)),
+            Some(p) => Some((p.name.clone(), s.app.synthesis(&actor, &p.slug).await?)),
             None => None,
         };
-        let table = s.app.table(&Actor::Public, &current.slug, obs_app::View::Current).await?;
+        let table = s.app.table(&actor, &current.slug, obs_app::View::Current).await?;
         page.target = obs_domain::display::french_decimal(table.rules.target, 0);
         page.edition = Some((
             current.name.clone(),

@@ -56,7 +56,8 @@ pub fn cell_view(ind: &Indicator, cell: &Cell) -> CellView {
     }
 }
 
-/// The published editions, oldest first, and whether any is demonstration data.
+/// The published editions, oldest first, and whether any is demonstration data: what the public
+/// site's navigation and caches are built from, whoever calls.
 pub async fn published(app: &App) -> Result<(Vec<Edition>, bool), PageError> {
     let list = app.editions(&Actor::Public).await?;
     let demo = list.iter().any(|e| e.demo);

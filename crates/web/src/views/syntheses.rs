@@ -8,7 +8,7 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 use obs_app::model::Edition;
-use obs_app::{Actor, EditionTable, GroupBy, Scope, View, group_names, scope_synthesis};
+use obs_app::{EditionTable, GroupBy, Scope, View, group_names, scope_synthesis};
 use obs_domain::display::{format_count, format_delta_points, format_share, french_decimal};
 use obs_domain::synthesis::{IndicatorSynthesis, Synthesis, delta};
 use obs_domain::{Color, Indicator};
@@ -17,6 +17,7 @@ use super::layout::{Layout, rendered};
 use super::published;
 use crate::charts::{self, Band, LinePoint, Segment, ShareBar, StackRow, YAxis};
 use crate::error::PageError;
+use crate::actor::Caller;
 use crate::state::AppState;
 
 // ---------------------------------------------------------------- shared helpers
@@ -211,11 +212,11 @@ struct IndexPage {
 }
 
 /// GET /syntheses
-pub async fn index(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
+pub async fn index(State(s): State<AppState>, Caller(actor): Caller, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
     let pairs = parse_query(raw, &["edition"])?;
     let (list, idx, demo) = chosen_edition(&s, param(&pairs, "edition")).await?;
     let e = &list[idx];
-    let table = s.app.table(&Actor::Public, &e.slug, View::Current).await?;
+    let table = s.app.table(&actor, &e.slug, View::Current).await?;
     let keys = colored_keys(&table);
     let row = |name: String, href: String, syn: &Synthesis| IndexRow {
         name,
@@ -370,6 +371,7 @@ fn parse_comparison(v: Option<&str>, table: &EditionTable) -> Result<Option<(Gro
 /// GET /syntheses/{kind}/{name}
 pub async fn group(
     State(s): State<AppState>,
+    Caller(actor): Caller,
     Path((kind, name)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
@@ -379,7 +381,7 @@ pub async fn group(
     let pairs = parse_query(raw, &["edition", "comparer"])?;
     let (list, idx, demo) = chosen_edition(&s, param(&pairs, "edition")).await?;
     let e = &list[idx];
-    let table = s.app.table(&Actor::Public, &e.slug, View::Current).await?;
+    let table = s.app.table(&actor, &e.slug, View::Current).await?;
     let (singular, _) = kind_label(by);
     let scope = Scope::Group(by, name.clone());
     let Some(syn) = scope_synthesis(&table, &scope) else {
@@ -395,7 +397,7 @@ pub async fn group(
         Some((b, n)) => (Scope::Group(*b, n.clone()), n.clone()),
     };
     let other = scope_synthesis(&table, &other_scope).unwrap_or(Synthesis { demarches: 0, indicators: Vec::new() });
-    let evolution = s.app.evolution(&Actor::Public, &scope).await?;
+    let evolution = s.app.evolution(&actor, &scope).await?;
     let target = table.rules.target;
     // Bands of the evolution charts: the target of the most recent published edition's rules.
     let (band_target, band_rules, band_edition) = evolution
@@ -648,16 +650,16 @@ fn delta_of(cur: Option<&Synthesis>, prev: Option<&Synthesis>, slug: &str) -> St
 }
 
 /// GET /syntheses/interministerielle
-pub async fn interministerial(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
+pub async fn interministerial(State(s): State<AppState>, Caller(actor): Caller, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
     let pairs = parse_query(raw, &["edition"])?;
     let (list, idx, demo) = chosen_edition(&s, param(&pairs, "edition")).await?;
     let e = &list[idx];
-    let table = s.app.table(&Actor::Public, &e.slug, View::Current).await?;
+    let table = s.app.table(&actor, &e.slug, View::Current).await?;
     let prev_table = match idx.checked_sub(1) {
-        Some(p) => Some(s.app.table(&Actor::Public, &list[p].slug, View::Current).await?),
+        Some(p) => Some(s.app.table(&actor, &list[p].slug, View::Current).await?),
         None => None,
     };
-    let h = s.app.headline(&Actor::Public, &e.slug).await?;
+    let h = s.app.headline(&actor, &e.slug).await?;
     let cs = |label: &str, c: &obs_domain::synthesis::CountShare| HeadlineRow {
         label: label.into(),
         count: format_count(c.count),
