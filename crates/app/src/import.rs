@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use obs_domain::{RawValue, RuleSet, classify};
-use obs_formats::{ParsedValue, Problem, Severity};
+use obs_formats::{ParsedValue, Problem, Severity, SnapshotSource};
 use obs_store::demarches::{self, ExternalId};
 use obs_store::editions::{self, Edition, Member};
 use obs_store::measurements::{self, NewMeasurement, Source};
@@ -136,9 +136,14 @@ impl App {
 
     /// Imports a scanner results folder (one sub-folder per feedback product id) into an edition.
     pub async fn import_dashlord(&self, actor: &Actor, dir: &Path, slug: &str, opts: &ImportOptions) -> Result<ImportReport> {
+        self.import_dashlord_snapshot(actor, &SnapshotSource::Dir(dir.to_path_buf()), slug, opts).await
+    }
+
+    /// Imports a scanner snapshot, from a folder or from files in memory (the embedded demo).
+    pub async fn import_dashlord_snapshot(&self, actor: &Actor, source: &SnapshotSource, slug: &str, opts: &ImportOptions) -> Result<ImportReport> {
         let e = self.writable_edition(actor, slug).await?;
-        let snapshot = obs_formats::dashlord::read_dashlord_dir(dir)
-            .map_err(|err| AppError::Invalid(format!("dossier « {} » illisible : {err}", dir.display())))?;
+        let snapshot = obs_formats::read_dashlord(source)
+            .map_err(|err| AppError::Invalid(format!("dossier « {source} » illisible : {err}")))?;
         let mut problems = snapshot.problems;
         let mut items: Vec<Incoming> = snapshot
             .folders
@@ -156,7 +161,7 @@ impl App {
         if let Some(cat) = &opts.catalogue {
             items.iter_mut().for_each(|i| apply_catalogue(i, cat));
         }
-        let label = format!("import.dashlord {}", dir.display());
+        let label = format!("import.dashlord {source}");
         // A folder with an unreadable file is still a démarche of the edition (the file counts as
         // empty), so folders are never dropped whole.
         self.persist(actor, e, items, problems.split_off(0), opts, &label, false).await

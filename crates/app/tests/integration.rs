@@ -253,7 +253,7 @@ both!(bad_edition_input_is_refused, |db| {
 
 both!(diff_and_exports_agree, |db| {
     let app = &db.app;
-    obs_app::demo::build(app, &data_dir(), None).await.unwrap();
+    obs_app::demo::build(app, &obs_app::demo::DemoData::Dir(data_dir()), None).await.unwrap();
     let d = app.diff(&op(), "2024-septembre", "2025-decembre").await.unwrap();
     let a = app.table(&op(), "2024-septembre", View::Current).await.unwrap();
     let b = app.table(&op(), "2025-decembre", View::Current).await.unwrap();

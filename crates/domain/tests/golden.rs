@@ -554,23 +554,58 @@ fn uptime_thresholds_2025() {
 
 #[test]
 fn uptime_thresholds_2023() {
-    // 2023–early 2025: "Partiel" started at 99 % (spec/indicators.md §5).
+    // 2023–early 2025 (spec/indicators.md §5, checks.md §2.6, the site's code of that period):
+    // ≥ 99 Optimal, ≥ 98.5 Partiel, < 98.5 Faible.
     let rs = r2023();
     assert_num(&rs, "uptime", 100.0, None, "optimal", Color::Green);
     assert_num(&rs, "uptime", 99.9, None, "optimal", Color::Green);
-    assert_num(&rs, "uptime", 99.89, None, "partiel", Color::Yellow);
-    assert_num(&rs, "uptime", 99.0, None, "partiel", Color::Yellow);
-    assert_num(&rs, "uptime", 98.99, None, "faible", Color::Red);
-    assert_num(&rs, "uptime", 98.5, None, "faible", Color::Red);
+    assert_num(&rs, "uptime", 99.89, None, "optimal", Color::Green);
+    assert_num(&rs, "uptime", 99.01, None, "optimal", Color::Green);
+    assert_num(&rs, "uptime", 99.0, None, "optimal", Color::Green);
+    assert_num(
+        &rs,
+        "uptime",
+        99.0f64.next_down(),
+        None,
+        "partiel",
+        Color::Yellow,
+    );
+    assert_num(&rs, "uptime", 98.99, None, "partiel", Color::Yellow);
+    assert_num(&rs, "uptime", 98.7, None, "partiel", Color::Yellow);
+    assert_num(&rs, "uptime", 98.51, None, "partiel", Color::Yellow);
+    assert_num(&rs, "uptime", 98.5, None, "partiel", Color::Yellow);
+    assert_num(
+        &rs,
+        "uptime",
+        98.5f64.next_down(),
+        None,
+        "faible",
+        Color::Red,
+    );
     assert_num(&rs, "uptime", 98.49, None, "faible", Color::Red);
     assert_num(&rs, "uptime", 0.0, None, "faible", Color::Red);
+    let i = ind(&rs, "uptime");
+    assert_eq!(
+        ["optimal", "partiel", "faible"].map(|k| i.level(k).unwrap().label.clone()),
+        ["Optimal", "Partiel", "Faible"]
+    );
+    assert_text(&rs, "uptime", "À venir", "a_venir");
 }
 
 #[test]
 fn same_uptime_differs_between_2025_and_2023() {
-    // 98.5 % is "Partiel" under the 2025 rules and "Faible" under the 2023 ones.
+    // From 99 % up to 99.9 % (excluded) the 2023 rules already said "Optimal", the 2025 ones
+    // "Partiel"; the "Partiel" and "Faible" bands below 99 % are the same in both.
+    for v in [99.0, 99.5, 99.86, 99.9f64.next_down()] {
+        assert_num(&r2025(), "uptime", v, None, "partiel", Color::Yellow);
+        assert_num(&r2023(), "uptime", v, None, "optimal", Color::Green);
+    }
     for v in [98.5, 98.7, 98.99] {
         assert_num(&r2025(), "uptime", v, None, "partiel", Color::Yellow);
+        assert_num(&r2023(), "uptime", v, None, "partiel", Color::Yellow);
+    }
+    for v in [0.0, 98.49] {
+        assert_num(&r2025(), "uptime", v, None, "faible", Color::Red);
         assert_num(&r2023(), "uptime", v, None, "faible", Color::Red);
     }
 }
@@ -1315,7 +1350,8 @@ fn share_denominator_counts_only_coloured_levels() {
                 rs,
                 &[
                     ("online", t("Oui")),
-                    ("uptime", n(99.0)),
+                    // "Partiel" under both modern rule sets (98.5 ≤ v < 99).
+                    ("uptime", n(98.7)),
                     ("performance", n(500.0)),
                 ],
             ),
@@ -1640,43 +1676,33 @@ fn delta_in_points_between_syntheses() {
     let prev23 = synthesize(
         &r23,
         &[
-            row(&r23, &[("online", t("Bêta")), ("uptime", n(98.7))]),
+            row(&r23, &[("online", t("Bêta")), ("uptime", n(99.5))]),
             row(&r23, &[("online", t("Oui")), ("uptime", n(99.95))]),
         ],
     );
     let cur25 = synthesize(
         &rs,
         &[
-            row(&rs, &[("online", t("Oui")), ("uptime", n(98.7))]),
+            row(&rs, &[("online", t("Oui")), ("uptime", n(99.5))]),
             row(&rs, &[("online", t("Oui")), ("uptime", n(99.95))]),
         ],
     );
     let d: HashMap<String, Option<f64>> = delta(&cur25, &prev23).into_iter().collect();
-    assert_close(d["uptime"].unwrap(), 0.0);
+    // The same 99.5 % is "Optimal" under the 2023 rules and "Partiel" under the 2025 ones: the
+    // share at goal falls from 100 % to 50 %, and the delta says so.
+    assert_close(d["uptime"].unwrap(), -50.0);
     assert_close(d["online"].unwrap(), 50.0);
-    // The 98.7 % row is Faible in 2023 and Partiel in 2025; goal counts are equal.
-    assert_eq!(
-        prev23
-            .indicator("uptime")
+    let count = |s: &obs_domain::synthesis::Synthesis, key: &str| {
+        s.indicator("uptime")
             .unwrap()
             .levels
             .iter()
-            .find(|l| l.key == "faible")
+            .find(|l| l.key == key)
             .unwrap()
-            .count,
-        1
-    );
-    assert_eq!(
-        cur25
-            .indicator("uptime")
-            .unwrap()
-            .levels
-            .iter()
-            .find(|l| l.key == "partiel")
-            .unwrap()
-            .count,
-        1
-    );
+            .count
+    };
+    assert_eq!((count(&prev23, "optimal"), count(&prev23, "partiel")), (2, 0));
+    assert_eq!((count(&cur25, "optimal"), count(&cur25, "partiel")), (1, 1));
 }
 
 #[test]

@@ -5,8 +5,10 @@
 //! persist step — deciding to import, classifying values under an edition's rule set, writing to
 //! the database — belongs to the caller (STYLE.md item 13).
 //!
-//! - [`read_dashlord_dir`] reads a DashLord scanner snapshot (spec/formats.md §3) into
+//! - [`read_dashlord`] reads a DashLord scanner snapshot (spec/formats.md §3) into
 //!   [`DashlordFolder`]s: one per feedback product id, with its URL and its [`ParsedValue`]s.
+//!   The snapshot is a [`SnapshotSource`]: a directory ([`read_dashlord_dir`]) or files in
+//!   memory ([`MemorySnapshot`]).
 //! - [`read_sheet`] reads the working spreadsheet, CSV or XLSX (§1), through a [`ColumnMapping`]
 //!   that knows the historical column names and accepts the user's own, into [`SheetRow`]s.
 //! - [`export`] renders a published edition as CSV, XLSX, JSON and a Table Schema (§4).
@@ -33,10 +35,14 @@
 pub mod dashlord;
 mod dates;
 pub mod export;
+mod numbers;
 pub mod problems;
 pub mod sheet;
 
-pub use dashlord::{DashlordFolder, DashlordSnapshot, read_dashlord_dir};
+pub use dashlord::{
+    DashlordFolder, DashlordSnapshot, MemorySnapshot, SnapshotSource, read_dashlord,
+    read_dashlord_dir,
+};
 pub use export::{
     ExportEdition, ExportMeta, ExportRow, csv_columns, table_schema, to_csv, to_json, to_xlsx,
 };

@@ -35,7 +35,7 @@ pub enum Command {
         /// Adresse d'écoute
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADRESSE")]
         listen: String,
-        /// Dossier des données de démonstration (par défaut : data/ du dépôt)
+        /// Dossier des données de démonstration, organisé comme data/ du dépôt (par défaut : les données intégrées au programme)
         #[arg(long, value_name = "DOSSIER")]
         data: Option<PathBuf>,
         /// Construit la base puis s'arrête sans servir

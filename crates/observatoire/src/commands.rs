@@ -140,8 +140,8 @@ async fn demo(g: &Global, listen: &str, data: Option<PathBuf>, no_serve: bool, f
     if !app.editions(&operator()).await.map_err(explain)?.is_empty() {
         bail!("la base « {url} » contient déjà des éditions : la démonstration demande une base vide");
     }
-    let data_dir = data.unwrap_or_else(obs_app::demo::default_data_dir);
-    let reports = obs_app::demo::build(&app, &data_dir, None).await.map_err(explain)?;
+    let data = data.map_or(obs_app::demo::DemoData::Embedded, obs_app::demo::DemoData::Dir);
+    let reports = obs_app::demo::build(&app, &data, None).await.map_err(explain)?;
     for r in &reports {
         let warnings = r.problems.len();
         println!(

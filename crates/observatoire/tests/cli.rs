@@ -254,6 +254,44 @@ fn demo_builds_three_published_editions() {
     assert!(again.status.success());
 }
 
+/// The released binary alone runs the demo: its data are embedded, never looked up next to the
+/// sources or in the working directory (issue 6).
+#[test]
+fn demo_runs_from_any_folder_with_embedded_data() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .current_dir(elsewhere.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("CARGO_MANIFEST_DIR")
+        .args(["demo", "--no-serve"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("publiée").count(), 3, "{text}");
+    let db = elsewhere.path().join("observatoire-demo.db");
+    assert!(db.exists(), "the default demo database is created in the working folder");
+    let list = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .current_dir(elsewhere.path())
+        .env_remove("DATABASE_URL")
+        .args(["--db", db.to_str().unwrap(), "edition", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    for slug in ["2023-juin", "2024-septembre", "2025-decembre"] {
+        assert!(list.contains(slug), "{slug} missing from {list}");
+    }
+    // `--data` still overrides, and names the folder it could not read.
+    let out = Command::new(env!("CARGO_BIN_EXE_observatoire"))
+        .current_dir(elsewhere.path())
+        .env_remove("DATABASE_URL")
+        .args(["demo", "--no-serve", "--db", "autre.db", "--data", "nulle-part"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nulle-part"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn serve_refuses_an_old_schema_then_serves() {
     let t = Target::sqlite();

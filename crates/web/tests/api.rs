@@ -27,7 +27,7 @@ async fn env() -> Env {
     let store = Store::connect(&dir.path().join("obs.db").to_string_lossy()).await.unwrap();
     store.migrate().await.unwrap();
     let app = App::new(store, RuleBook::embedded());
-    obs_app::demo::build(&app, &obs_app::demo::default_data_dir(), None).await.unwrap();
+    obs_app::demo::build(&app, &obs_app::demo::DemoData::Embedded, None).await.unwrap();
     let app = Arc::new(app);
     let router = obs_web::router(obs_web::AppState::new(app.clone()));
     Env { app, router, _dir: dir }

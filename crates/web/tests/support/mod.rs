@@ -123,7 +123,7 @@ impl Builder {
         };
         let app = App::new(store, RuleBook::embedded());
         if self.demo {
-            obs_app::demo::build(&app, &obs_app::demo::default_data_dir(), None).await.unwrap();
+            obs_app::demo::build(&app, &obs_app::demo::DemoData::Embedded, None).await.unwrap();
         }
         let app = Arc::new(app);
         let mut state = AppState::new(app.clone());
