@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 mod demarche;
