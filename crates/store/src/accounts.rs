@@ -59,7 +59,7 @@ pub struct User {
     pub email: String,
     /// Role.
     pub role: RoleName,
-    /// Ministry labels (for `ministere`), sorted.
+    /// Ministry labels (for `ministere`), sorted by code point.
     pub ministries: Vec<String>,
     /// Disabled accounts cannot sign in nor use their keys.
     pub disabled: bool,
@@ -125,7 +125,9 @@ type UserTuple = (i64, String, String, bool, Option<String>, Option<String>, Opt
 
 const USER_COLUMNS: &str = "id, email, role, disabled, password_hash, totp_secret, totp_last_step, created_at, updated_at";
 
-fn user_of(t: UserTuple, ministries: Vec<String>) -> Result<User> {
+fn user_of(t: UserTuple, mut ministries: Vec<String>) -> Result<User> {
+    // Sorted here, not in SQL: collations differ between the back ends.
+    ministries.sort();
     let (id, email, role, disabled, password_hash, totp_secret, totp_last_step, created_at, updated_at) = t;
     let role = RoleName::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?;
     Ok(User {
