@@ -244,11 +244,21 @@ pub async fn advance_totp_step(conn: Conn<'_>, id: i64, step: i64) -> Result<boo
     Ok(done == 1)
 }
 
-/// The ministry labels of the catalogue's organisations (kind `ministere`), sorted.
+/// The ministry labels the catalogue knows, sorted: the organisations of kind `ministere`
+/// (recorded when an edition is published) and the ministries of the démarches of every
+/// edition (imported but maybe not yet published), so that contacts can be created for a
+/// first consultation.
 pub async fn catalogue_ministries(conn: Conn<'_>) -> Result<Vec<String>> {
-    Ok(with_conn!(conn, c, _DB => {
-        sqlx::query_scalar("SELECT name FROM organisations WHERE kind = 'ministere' ORDER BY name").fetch_all(&mut *c).await?
-    }))
+    let mut names: Vec<String> = with_conn!(conn, c, _DB => {
+        sqlx::query_scalar(
+            "SELECT name FROM organisations WHERE kind = 'ministere' \
+             UNION SELECT ministere FROM edition_members WHERE ministere IS NOT NULL",
+        )
+        .fetch_all(&mut *c).await?
+    });
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// Stores a single-use link's hash.
