@@ -624,7 +624,7 @@ impl App {
             (None, _) => Err(AppError::Invalid("indiquez le compte titulaire de la clé".into())),
             (Some(email), _) => {
                 let email = normalize_email(email)?;
-                if !actor.account().is_some_and(|a| a.email == email) {
+                if actor.account().is_none_or(|a| a.email != email) {
                     authorize(actor, Action::ManageAccounts, Resource::Observatory)?;
                 }
                 accounts::by_email(conn().await?.conn(), &email).await?.ok_or_else(|| AppError::NotFound(format!("compte {email}")))
