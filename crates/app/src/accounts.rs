@@ -380,7 +380,8 @@ impl App {
             return Err(AppError::Refused(format!("le compte {email} est désactivé")));
         }
         accounts::void_tokens(tx.conn(), user.id, now).await?;
-        let link = issue_link(&mut tx, user.id, TokenPurpose::ResetPassword, now).await?;
+        let purpose = if user.password_hash.is_some() { TokenPurpose::ResetPassword } else { TokenPurpose::SetPassword };
+        let link = issue_link(&mut tx, user.id, purpose, now).await?;
         audit::record(tx.conn(), &actor.audit_name(), "compte.lien_mot_de_passe", &format!("compte:{email}"), "lien valable une heure").await?;
         tx.commit().await?;
         Ok(link)
