@@ -239,3 +239,16 @@ both!(totp_codes_are_checked_once, |db| {
     app.verify_totp(&me, &sec, &next).await.unwrap();
     assert!(app.verify_totp(&me, &sec, &next).await.is_err(), "replayed");
 });
+
+both!(a_link_used_twice_at_once_works_once, |db| {
+    let (app, sec) = (&db.app, security());
+    let link = app.create_user(&op(), &sec, account("race@exemple.gouv.fr", RoleName::Lecteur, &[], None)).await.unwrap().link.unwrap();
+    let (a, b) = tokio::join!(
+        app.set_password_with_token(&sec, &link.token, "premier mot de passe solide"),
+        app.set_password_with_token(&sec, &link.token, "second mot de passe solide"),
+    );
+    assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
+    let first = app.authenticate(&sec, "race@exemple.gouv.fr", "premier mot de passe solide").await.is_ok();
+    let second = app.authenticate(&sec, "race@exemple.gouv.fr", "second mot de passe solide").await.is_ok();
+    assert!(first != second);
+});
