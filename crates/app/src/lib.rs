@@ -8,12 +8,14 @@
 //! Main flows: [`App::create_edition`] → [`App::import_dashlord`] / [`App::import_sheet`] →
 //! [`App::table`] (levels computed from raw values) → [`App::publish`] (one transaction) →
 //! [`App::synthesis`], [`App::diff`], [`App::export`].
+//! Accounts, sessions and API keys: [`accounts`] (settings passed as an [`accounts::Security`]).
 //!
 //! It deliberately holds no HTTP or terminal code.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 mod demarche;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Observatoire de la qualité des démarches en ligne.
 #[derive(Debug, Parser)]
@@ -81,6 +81,9 @@ pub enum Command {
     /// Exports en données ouvertes
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Comptes du back-office
+    #[command(subcommand)]
+    User(UserCmd),
 }
 
 /// Tâches de fond exécutées par le serveur lui-même.
@@ -273,4 +276,47 @@ mod tests {
     fn cli_definition_is_valid() {
         Cli::command().debug_assert();
     }
+}
+
+/// Commandes sur les comptes du back-office.
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Crée un compte ; sans --password-stdin, affiche un lien à usage unique pour définir le mot de passe
+    Create {
+        /// Adresse électronique (identifiant de connexion)
+        email: String,
+        /// Rôle du compte
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Ministère du compte « ministere », libellé complet tel qu'il figure au catalogue (répétable ; les virgules font partie du libellé)
+        #[arg(long = "ministere", value_name = "LIBELLE")]
+        ministeres: Vec<String>,
+        /// Lit le mot de passe sur l'entrée standard (sans son saut de ligne final)
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Liste les comptes
+    List {
+        /// Sortie JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Désactive un compte : connexion refusée, sessions fermées, clés d'API révoquées
+    Disable {
+        /// Adresse électronique du compte
+        email: String,
+    },
+}
+
+/// Les rôles, tels qu'on les tape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// L'équipe de l'observatoire : tout
+    Admin,
+    /// Correspondant d'un ou plusieurs ministères (--ministere obligatoire)
+    Ministere,
+    /// Testeur des démarches qui lui sont confiées
+    Testeur,
+    /// Lecture seule du back-office
+    Lecteur,
 }

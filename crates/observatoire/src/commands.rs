@@ -7,7 +7,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use obs_app::{Actor, App, AppError, EditionInput, ExportFormat, ImportOptions, ImportReport, RuleBook, Store};
 use obs_domain::EditionState;
 
-use crate::cli::{Cli, Command, EditionCmd, ExportCmd, Global, ImportCmd};
+use crate::cli::{Cli, Command, EditionCmd, ExportCmd, Global, ImportCmd, RoleArg, UserCmd};
 
 fn operator() -> Actor {
     Actor::Operator(std::env::var("USER").unwrap_or_else(|_| "operateur".into()))
@@ -110,6 +110,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Demo { listen, data, no_serve, files, jobs } => demo(g, &listen, data, no_serve, files, jobs.workers).await,
         Command::Edition(cmd) => edition(g, cmd).await,
         Command::Import(cmd) => import(g, cmd).await,
+        Command::User(cmd) => user(g, cmd).await,
         Command::Export(ExportCmd::Edition { slug, format, out }) => {
             let app = open(g).await?;
             let f = ExportFormat::parse(&format)
@@ -375,4 +376,85 @@ async fn import(g: &Global, cmd: ImportCmd) -> Result<()> {
 fn read_catalogue(path: &Path) -> Result<obs_app::catalogue::Catalogue> {
     let text = std::fs::read_to_string(path).with_context(|| format!("catalogue « {} » illisible", path.display()))?;
     obs_app::catalogue::Catalogue::parse(&text).map_err(explain)
+}
+
+/// The base of links printed for people: `OBSERVATOIRE_PUBLIC_URL`, or the default address
+/// of `serve`.
+fn public_url() -> String {
+    match std::env::var("OBSERVATOIRE_PUBLIC_URL") {
+        Ok(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
+        _ => "http://127.0.0.1:8080".to_string(),
+    }
+}
+
+/// Reads a password from standard input, without its trailing newline (`\n` or `\r\n`).
+fn read_password_stdin() -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).context("lecture du mot de passe sur l'entrée standard impossible")?;
+    let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+    if text.is_empty() {
+        bail!("aucun mot de passe lu sur l'entrée standard");
+    }
+    Ok(text.to_string())
+}
+
+async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
+    use obs_app::accounts::{NewAccount, Security};
+    use obs_store::accounts::RoleName;
+    // The command line needs no API-key pepper: it manages accounts, not keys.
+    let security = Security::new(None);
+    match cmd {
+        UserCmd::Create { email, role, ministeres, password_stdin } => {
+            let role = match role {
+                RoleArg::Admin => RoleName::Admin,
+                RoleArg::Ministere => RoleName::Ministere,
+                RoleArg::Testeur => RoleName::Testeur,
+                RoleArg::Lecteur => RoleName::Lecteur,
+            };
+            let password = if password_stdin { Some(read_password_stdin()?) } else { None };
+            let app = open(g).await?;
+            let created = app
+                .create_user(&operator(), &security, NewAccount { email, role, ministries: ministeres, password })
+                .await
+                .map_err(explain)?;
+            let a = &created.account;
+            println!("Compte créé : {} (rôle {}).", a.email, a.role);
+            for m in &a.ministries {
+                println!("  ministère : {m}");
+            }
+            if let Some(link) = created.link {
+                println!("Lien à usage unique pour définir le mot de passe, valable une heure (jusqu'à {}) :", obs_store::accounts::instant_text(link.expires_at));
+                println!("  {}/connexion/definir-mot-de-passe?jeton={}", public_url(), link.token);
+                println!("Note : la page de ce lien arrive avec le back-office ; d'ici là, utilisez --password-stdin.");
+            }
+            Ok(())
+        }
+        UserCmd::List { json } => {
+            let app = open(g).await?;
+            let users = app.list_users(&operator()).await.map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&users)?);
+                return Ok(());
+            }
+            if users.is_empty() {
+                println!("Aucun compte.");
+                return Ok(());
+            }
+            let width = users.iter().map(|u| u.email.chars().count()).max().unwrap_or(0).max("ADRESSE".len());
+            println!("{:<width$}  {:<9}  {:<11}  {:<12}  MINISTÈRES", "ADRESSE", "RÔLE", "ÉTAT", "MOT DE PASSE");
+            for u in &users {
+                let state = if u.disabled { "désactivé" } else { "actif" };
+                let password = if u.password_set { "défini" } else { "à définir" };
+                println!("{:<width$}  {:<9}  {:<11}  {:<12}  {}", u.email, u.role.as_str(), state, password, u.ministries.join(" | "));
+            }
+            Ok(())
+        }
+        UserCmd::Disable { email } => {
+            let app = open(g).await?;
+            let a = app.disable_user(&operator(), &security, &email).await.map_err(explain)?;
+            println!("Compte {} désactivé : sessions fermées, clés d'API révoquées.", a.email);
+            Ok(())
+        }
+    }
 }

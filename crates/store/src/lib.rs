@@ -7,7 +7,8 @@
 //! writes through a [`Tx`] that commits or rolls back as a whole.
 //!
 //! One module per entity: [`orgs`], [`demarches`], [`editions`], [`measurements`],
-//! [`revisions`], [`audit`], and the background job queue [`jobs`].
+//! [`revisions`], [`audit`]; accounts: [`accounts`], [`sessions`], [`api_keys`]; and the
+//! background job queue [`jobs`].
 //!
 //! It deliberately knows no rule: it stores raw values and frozen revisions, and never decides a
 //! level (the caller passes level keys it computed with `obs-domain`).
@@ -38,6 +39,8 @@ macro_rules! with_conn {
     };
 }
 
+pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod demarches;
 pub mod editions;
@@ -46,6 +49,7 @@ mod error;
 pub mod measurements;
 pub mod orgs;
 pub mod revisions;
+pub mod sessions;
 
 pub use error::StoreError;
 
