@@ -21,7 +21,7 @@ pub struct AppState {
 impl AppState {
     /// Wraps the application.
     pub fn new(app: Arc<App>) -> AppState {
-        AppState { app, files: Arc::new(HashMap::new()), pages: Arc::new(crate::cache::PageCache::new(512, 64 << 20)) }
+        AppState { app, files: Arc::new(HashMap::new()), pages: Arc::new(crate::cache::PageCache::new(64 << 20)) }
     }
 
     /// Loads every regular file of `dir` (not recursive) to serve under `/fichiers/NAME`.

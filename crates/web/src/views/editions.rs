@@ -291,10 +291,18 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         .revision
         .as_ref()
         .map(|r| format!("table|{}|{}|{}|{}", edition.id, r.revision, edition.current_revision, q.to_query_string()));
-    if let Some(page) = cache_key.as_deref().and_then(|k| s.pages.get(k)) {
-        return Ok(Html(page).into_response());
-    }
-    let (rows, total) = apply(&table, &q);
+    // Concurrent requests for the same missing view render it once.
+    let render = async { render_table(&edition, &slug, &table, &q) };
+    let html = match cache_key {
+        Some(k) => s.pages.get_or_render(k, render).await?,
+        None => render.await?,
+    };
+    Ok(Html(html).into_response())
+}
+
+/// Renders one view of an edition's table.
+fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQuery) -> Result<bytes::Bytes, PageError> {
+    let (rows, total) = apply(table, q);
     let pages_count = total.div_ceil(q.per_page).max(1);
     if q.page > pages_count {
         return Err(PageError::bad_request(format!("page {} inexistante : il y a {pages_count} page(s)", q.page)));
@@ -310,7 +318,7 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
                 short: ind.short_label().to_string(),
                 label: ind.label.clone(),
                 sort_href: format!("?{}", q.sorted_on(key.clone())),
-                aria_sort: aria_sort(&q, &key),
+                aria_sort: aria_sort(q, &key),
             }
         })
         .collect();
@@ -386,7 +394,7 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
     let start = (q.page - 1) * q.per_page;
     let page = TablePage {
         layout: Layout::new(format!("Édition {}", edition.name), "editions", edition.demo).crumb("Éditions", "/editions"),
-        slug: slug.clone(),
+        slug: slug.to_string(),
         name: edition.name.clone(),
         revision_note,
         ruleset: rules.name.clone(),
@@ -394,8 +402,8 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         rows: row_views,
         q: q.q.clone(),
         selects,
-        level_selects: key_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
-        more_level_selects: other_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
+        level_selects: key_idx.iter().map(|&i| level_select(table, q, i)).collect(),
+        more_level_selects: other_idx.iter().map(|&i| level_select(table, q, i)).collect(),
         has_filters: q.has_filters(),
         total: format_count(total as u64),
         shown_from: if total == 0 { 0 } else { start + 1 },
@@ -404,18 +412,14 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         next_href: (q.page < pages_count).then(|| format!("?{}", q.with_page(q.page + 1))),
         pages,
         legends,
-        downloads: downloads(&slug, q.revision),
+        downloads: downloads(slug, q.revision),
         title_sort_href: format!("?{}", q.sorted_on(SortKey::Title)),
-        title_aria_sort: aria_sort(&q, &SortKey::Title),
+        title_aria_sort: aria_sort(q, &SortKey::Title),
         ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
-        ministere_aria_sort: aria_sort(&q, &SortKey::Ministere),
+        ministere_aria_sort: aria_sort(q, &SortKey::Ministere),
         revision_field: q.revision,
     };
-    let html = bytes::Bytes::from(rendered(&page)?.0);
-    if let Some(k) = cache_key {
-        s.pages.put(k, html.clone());
-    }
-    Ok(Html(html).into_response())
+    Ok(bytes::Bytes::from(rendered(&page)?.0))
 }
 
 // ---------------------------------------------------------------- compare
