@@ -63,11 +63,7 @@ pub async fn group(
         PageError::not_found(format!("{} « {name} » : aucune démarche dans l'édition {}", kind(by).singular().to_lowercase(), chosen.edition().name))
     })?;
     let comparison = parse_comparison(query.get("comparer"), &table)?;
-    let (other_label, other) = match &comparison {
-        None => (WHOLE.to_string(), scope_synthesis(&table, &Scope::All)),
-        Some((b, n)) => (n.clone(), scope_synthesis(&table, &Scope::Group(*b, n.clone()))),
-    };
-    let other = other.unwrap_or(Synthesis { demarches: 0, indicators: Vec::new() });
+    let (other_label, other) = compared_scope(&table, comparison.as_ref());
     let evolution = s.app.evolution(&Actor::Public, &scope).await?;
     let history = history(&evolution);
     let figures = GroupComparison {
@@ -78,23 +74,39 @@ pub async fn group(
         history: &history,
         band: band_origin(&evolution, &table),
     };
-    let page = GroupPage {
-        layout: Layout::new(format!("{} : {name}", kind(by).singular()), "syntheses", chosen.demo).crumb("Synthèses", chosen.index_href()),
-        path: format!("/syntheses/{}/{}", by.as_str(), path_segment(&name)),
-        edition: chosen.names(),
-        editions: chosen.options(),
-        demarches: format_count(syn.demarches),
-        target: fr::target(table.rules.target),
-        ruleset: table.rules.name.clone(),
-        compare_all_selected: comparison.is_none(),
-        compare_groups: compare_groups(&table, (by, &name), comparison.as_ref()),
-        summary: figures.summary(table.rules.key_indicators()),
-        evo_note: figures.evolution_note(),
-        blocks: table.rules.key_indicators().map(|ind| figures.block(ind)).collect(),
-        compare_label: other_label.clone(),
-        name,
+    rendered(&GroupPage::new(&chosen, &table, by, &figures, comparison.as_ref()))
+}
+
+impl GroupPage {
+    /// The page of a group's figures.
+    fn new(chosen: &Chosen, table: &EditionTable, by: GroupBy, figures: &GroupComparison, comparison: Option<&(GroupBy, String)>) -> GroupPage {
+        let name = figures.group.label;
+        GroupPage {
+            layout: Layout::new(format!("{} : {name}", kind(by).singular()), "syntheses", chosen.demo).crumb("Synthèses", chosen.index_href()),
+            path: format!("/syntheses/{}/{}", by.as_str(), path_segment(name)),
+            name: name.to_string(),
+            edition: chosen.names(),
+            editions: chosen.options(),
+            demarches: format_count(figures.group.synthesis.demarches),
+            target: fr::target(table.rules.target),
+            ruleset: table.rules.name.clone(),
+            compare_label: figures.other.label.to_string(),
+            compare_all_selected: comparison.is_none(),
+            compare_groups: compare_groups(table, (by, name), comparison),
+            summary: figures.summary(table.rules.key_indicators()),
+            evo_note: figures.evolution_note(),
+            blocks: table.rules.key_indicators().map(|ind| figures.block(ind)).collect(),
+        }
+    }
+}
+
+/// The scope compared with the group: its label and figures (`None`: the whole observatory).
+fn compared_scope(table: &EditionTable, comparison: Option<&(GroupBy, String)>) -> (String, Synthesis) {
+    let (label, syn) = match comparison {
+        None => (WHOLE.to_string(), scope_synthesis(table, &Scope::All)),
+        Some((b, n)) => (n.clone(), scope_synthesis(table, &Scope::Group(*b, n.clone()))),
     };
-    rendered(&page)
+    (label, syn.unwrap_or(Synthesis { demarches: 0, indicators: Vec::new() }))
 }
 
 /// The comparison asked for: `None` is the whole observatory.
