@@ -278,24 +278,28 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 
 /// GET /editions/{slug}
 pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
-    let pairs = pairs(raw);
+    let raw = raw.unwrap_or_default();
+    let pairs = pairs(Some(raw.clone()));
     let edition = s.app.edition(&Actor::Public, &slug).await?;
     let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
         Some(n) => View::Revision(n),
         None => View::Current,
     };
-    let table = s.app.table_of(&Actor::Public, edition.clone(), view).await?;
-    let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
-    // A published revision never changes: its rendered views are cached by revision and query.
-    let cache_key = table
-        .revision
-        .as_ref()
-        .map(|r| format!("table|{}|{}|{}|{}", edition.id, r.revision, edition.current_revision, q.to_query_string()));
-    // Concurrent requests for the same missing view render it once.
-    let render = async { render_table(&edition, &slug, &table, &q) };
-    let html = match cache_key {
-        Some(k) => s.pages.get_or_render(k, render).await?,
-        None => render.await?,
+    // The classified table, the query (checked against its rules) and the page, computed once
+    // however many requests wait for the same view.
+    let render = async {
+        let table = s.app.table_of(&Actor::Public, edition.clone(), view).await?;
+        let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
+        render_table(&edition, &slug, &table, &q)
+    };
+    // A published revision never changes: its views are cached under the edition's state and
+    // current revision (the revision asked for is in the query as sent).
+    let published = obs_domain::EditionState::parse(&edition.state).is_some_and(|st| st.is_published());
+    let html = if published {
+        let key = format!("table|{}|{}|{}|{raw}", edition.id, edition.state, edition.current_revision);
+        s.pages.get_or_render(key, render).await?
+    } else {
+        render.await?
     };
     Ok(Html(html).into_response())
 }
