@@ -10,8 +10,9 @@ use obs_app::AppError;
 
 use crate::views::layout::{Layout, render};
 
-/// An error shown as an HTML page.
-#[derive(Debug)]
+/// An error shown as an HTML page (`Clone`: the page cache hands one render's error to every
+/// request that waited for it).
+#[derive(Debug, Clone)]
 pub struct PageError {
     status: StatusCode,
     message: String,

@@ -3,7 +3,7 @@
 //! [`router`] builds the whole axum application from an [`obs_app::App`]; every route is declared
 //! in `router.rs`, grouped by area. Handlers parse their input, call one `obs-app` function and
 //! render an askama template (pages, in `views/`) or JSON (`api/`). Pages are server-rendered and
-//! need no JavaScript; charts are SVG built on the server (`charts.rs`), each with a data table.
+//! need no JavaScript; charts are SVG built on the server by `obs-present`, each with a data table.
 //! Security headers (CSP without inline scripts, frame-ancestors, nosniff, referrer policy, HSTS
 //! behind HTTPS) are set on every response by `headers.rs`.
 //!
@@ -24,7 +24,6 @@ mod actor;
 mod api;
 mod assets;
 mod cache;
-mod charts;
 mod cidr;
 mod error;
 mod headers;

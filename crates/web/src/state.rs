@@ -36,7 +36,7 @@ impl AppState {
         AppState {
             app,
             files: Arc::new(HashMap::new()),
-            pages: Arc::new(crate::cache::PageCache::new(512, 64 << 20)),
+            pages: Arc::new(crate::cache::PageCache::new(64 << 20)),
             identify: Arc::new(Anonymous),
             metrics: Arc::new(Metrics::new()),
             queue: None,

@@ -11,7 +11,7 @@ use obs_domain::{Format, Indicator, RawValue, RuleSet};
 
 use super::layout::{Layout, rendered};
 use super::{CellView, badge_class, cell_view, french_date};
-use crate::charts::{self, Band, LinePoint, YAxis};
+use obs_present::charts::{self, Band, LinePoint, YAxis};
 use crate::error::PageError;
 use crate::actor::Caller;
 use crate::state::AppState;
@@ -267,11 +267,7 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, Path(id): Pa
     let (editions, _) = super::published(&s.app).await?;
     let generation: Vec<String> = editions.iter().map(|e| format!("{}:{}", e.id, e.current_revision)).collect();
     let key = format!("demarche|{id}|{}", generation.join(","));
-    if let Some(page) = s.pages.get(&key) {
-        return Ok(Html(page).into_response());
-    }
-    let html = bytes::Bytes::from(page(&s, &actor, id).await?.0);
-    s.pages.put(key, html.clone());
+    let html = s.pages.get_or_render(key, async { Ok::<_, PageError>(bytes::Bytes::from(page(&s, &actor, id).await?.0)) }).await?;
     Ok(Html(html).into_response())
 }
 

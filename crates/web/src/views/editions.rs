@@ -279,23 +279,36 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 
 /// GET /editions/{slug}
 pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
-    let pairs = pairs(raw);
+    let raw = raw.unwrap_or_default();
+    let pairs = pairs(Some(raw.clone()));
     let edition = s.app.edition(&actor, &slug).await?;
     let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
         Some(n) => View::Revision(n),
         None => View::Current,
     };
-    let table = s.app.table_of(&actor, edition.clone(), view).await?;
-    let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
-    // A published revision never changes: its rendered views are cached by revision and query.
-    let cache_key = table
-        .revision
-        .as_ref()
-        .map(|r| format!("table|{}|{}|{}|{}", edition.id, r.revision, edition.current_revision, q.to_query_string()));
-    if let Some(page) = cache_key.as_deref().and_then(|k| s.pages.get(k)) {
-        return Ok(Html(page).into_response());
-    }
-    let (rows, total) = apply(&table, &q);
+    // The classified table, the query (checked against its rules) and the page, computed once
+    // however many requests wait for the same view.
+    let render = async {
+        let table = s.app.table_of(&actor, edition.clone(), view).await?;
+        let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
+        render_table(&edition, &slug, &table, &q)
+    };
+    // A published revision never changes: its public views are cached under the edition's state
+    // and current revision (the revision asked for is in the query as sent). Other callers may
+    // see an open correction, so only the public view is shared.
+    let published = obs_domain::EditionState::parse(&edition.state).is_some_and(|st| st.is_published());
+    let html = if published && actor == obs_app::Actor::Public {
+        let key = format!("table|{}|{}|{}|{raw}", edition.id, edition.state, edition.current_revision);
+        s.pages.get_or_render(key, render).await?
+    } else {
+        render.await?
+    };
+    Ok(Html(html).into_response())
+}
+
+/// Renders one view of an edition's table.
+fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQuery) -> Result<bytes::Bytes, PageError> {
+    let (rows, total) = apply(table, q);
     let pages_count = total.div_ceil(q.per_page).max(1);
     if q.page > pages_count {
         return Err(PageError::bad_request(format!("page {} inexistante : il y a {pages_count} page(s)", q.page)));
@@ -311,7 +324,7 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
                 short: ind.short_label().to_string(),
                 label: ind.label.clone(),
                 sort_href: format!("?{}", q.sorted_on(key.clone())),
-                aria_sort: aria_sort(&q, &key),
+                aria_sort: aria_sort(q, &key),
             }
         })
         .collect();
@@ -387,7 +400,7 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
     let start = (q.page - 1) * q.per_page;
     let page = TablePage {
         layout: Layout::new(format!("Édition {}", edition.name), "editions", edition.demo).crumb("Éditions", "/editions"),
-        slug: slug.clone(),
+        slug: slug.to_string(),
         name: edition.name.clone(),
         revision_note,
         ruleset: rules.name.clone(),
@@ -395,8 +408,8 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
         rows: row_views,
         q: q.q.clone(),
         selects,
-        level_selects: key_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
-        more_level_selects: other_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
+        level_selects: key_idx.iter().map(|&i| level_select(table, q, i)).collect(),
+        more_level_selects: other_idx.iter().map(|&i| level_select(table, q, i)).collect(),
         has_filters: q.has_filters(),
         total: format_count(total as u64),
         shown_from: if total == 0 { 0 } else { start + 1 },
@@ -405,18 +418,14 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
         next_href: (q.page < pages_count).then(|| format!("?{}", q.with_page(q.page + 1))),
         pages,
         legends,
-        downloads: downloads(&slug, q.revision),
+        downloads: downloads(slug, q.revision),
         title_sort_href: format!("?{}", q.sorted_on(SortKey::Title)),
-        title_aria_sort: aria_sort(&q, &SortKey::Title),
+        title_aria_sort: aria_sort(q, &SortKey::Title),
         ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
-        ministere_aria_sort: aria_sort(&q, &SortKey::Ministere),
+        ministere_aria_sort: aria_sort(q, &SortKey::Ministere),
         revision_field: q.revision,
     };
-    let html = bytes::Bytes::from(rendered(&page)?.0);
-    if let Some(k) = cache_key {
-        s.pages.put(k, html.clone());
-    }
-    Ok(Html(html).into_response())
+    Ok(bytes::Bytes::from(rendered(&page)?.0))
 }
 
 // ---------------------------------------------------------------- compare

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use obs_domain::display::{format_count, format_delta_points, format_share};
+use obs_domain::display::{format_count, format_share};
 
 use super::layout::{Layout, rendered};
 use super::{french_date, published};
@@ -73,13 +73,13 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller) -> Result<Ht
             let Some(i) = syn.indicators.iter().find(|x| x.slug == ind.slug) else { continue };
             let delta = deltas.as_ref().and_then(|(name, d)| {
                 let points = d.iter().find(|(slug, _)| *slug == ind.slug)?.1?;
-                Some(format!("{} depuis {name}", format_delta_points(points)))
+                Some(obs_present::sentences::delta_since(points, name))
             });
             page.figures.push(KeyFigure {
                 label: ind.label.clone(),
                 slug: ind.slug.clone(),
                 share: i.share.map(format_share).unwrap_or_else(|| "—".into()),
-                denominator: format!("{} démarches à l'objectif sur {} évaluées", format_count(i.at_goal), format_count(i.evaluated)),
+                denominator: obs_present::sentences::at_goal_over_evaluated(i),
                 delta,
                 colored: ind.has_colors(),
             });
