@@ -18,6 +18,9 @@ pub enum StoreError {
         /// Latest migration this binary knows.
         expected: i64,
     },
+    /// A stored value this binary cannot read (a state, date or value column out of shape).
+    #[error("donnée illisible en base : {0}")]
+    Corrupt(String),
     /// Any other database error.
     #[error("erreur de base de données : {0}")]
     Db(#[from] sqlx::Error),

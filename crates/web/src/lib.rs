@@ -20,7 +20,7 @@ mod cache;
 mod charts;
 mod error;
 mod headers;
-mod query;
+mod http;
 mod router;
 mod state;
 mod views;

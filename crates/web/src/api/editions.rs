@@ -90,17 +90,13 @@ fn download_list(slug: &str, revision: Option<i32>) -> Vec<DownloadJson> {
     downloads(slug, revision)
         .into_iter()
         .map(|d| {
-            let file = d.href.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("").to_string();
-            DownloadJson { file, label: d.label, href: d.href, detail: d.detail }
+            DownloadJson { file: d.format.file_name().to_string(), label: d.label, href: d.href, detail: d.detail }
         })
         .collect()
 }
 
-fn window(from: &Option<String>, to: &Option<String>) -> Option<Window> {
-    match (from, to) {
-        (Some(a), Some(b)) => Some(Window { from: a.clone(), to: b.clone() }),
-        _ => None,
-    }
+fn window(w: Option<obs_domain::DayRange>) -> Option<Window> {
+    w.map(|w| Window { from: w.from.to_string(), to: w.to.to_string() })
 }
 
 /// The API view of an edition.
@@ -110,12 +106,12 @@ pub fn edition_json(e: &Edition) -> EditionJson {
         slug: e.slug.clone(),
         name: e.name.clone(),
         quarter: e.quarter.clone(),
-        cutoff: e.cutoff.clone(),
-        windows: Windows { feedback: window(&e.feedback_from, &e.feedback_to), probes: window(&e.probe_from, &e.probe_to) },
+        cutoff: e.cutoff.map(|d| d.to_string()),
+        windows: Windows { feedback: window(e.feedback_window), probes: window(e.probe_window) },
         ruleset: e.ruleset_id.clone(),
-        state: e.state.clone(),
+        state: e.state.as_str().to_string(),
         current_revision: e.current_revision,
-        published_at: e.published_at.clone(),
+        published_at: e.published_at.map(|i| i.to_string()),
         demo: e.demo,
         links: EditionLinks {
             demarches: format!("{this}/demarches"),
@@ -175,7 +171,7 @@ pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, Raw
         .into_iter()
         .map(|r| RevisionJson {
             number: r.revision,
-            published_at: r.published_at,
+            published_at: r.published_at.to_string(),
             reason: r.reason,
             downloads: download_list(&slug, Some(r.revision)),
         })

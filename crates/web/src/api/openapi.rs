@@ -18,7 +18,7 @@ use axum::http::HeaderMap;
 use serde_json::{Map, Value, json};
 
 use super::{ApiResult, MAX_AGE, PREFIX, published_json, strict_params};
-use crate::query::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use obs_app::query::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
 /// GET /api/v1/openapi.json
 pub async fn serve(RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {

@@ -165,15 +165,15 @@ fn ruleset_json(loaded: &LoadedRules, editions: &[Edition]) -> RuleSetJson {
 pub async fn list(State(s): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
     let editions = s.app.editions(&Actor::Public).await?;
-    let regles = s.app.rules.all().map(|l| ruleset_json(l, &editions)).collect();
+    let regles = s.app.rulesets().map(|l| ruleset_json(l, &editions)).collect();
     published_json(&headers, &RuleSetList { regles })
 }
 
 /// GET /api/v1/regles/{id}
 pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
-    let loaded = s.app.rules.all().find(|l| l.rules.id == id).ok_or_else(|| {
-        let known: Vec<String> = s.app.rules.all().map(|l| l.rules.id.clone()).collect();
+    let loaded = s.app.rulesets().find(|l| l.rules.id == id).ok_or_else(|| {
+        let known: Vec<String> = s.app.rulesets().map(|l| l.rules.id.clone()).collect();
         ApiError::not_found(format!("jeu de règles « {id} » introuvable (connus : {})", known.join(", ")))
     })?;
     let editions = s.app.editions(&Actor::Public).await?;

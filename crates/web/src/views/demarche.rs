@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use obs_app::{Actor, Appearance, DemarcheView};
 use obs_app::model::{Measurement, Version};
-use obs_domain::display::{format_count, format_number, french_decimal};
+use obs_domain::display::{format_count, format_number, french_day, french_decimal};
 use obs_domain::{Format, Indicator, RawValue, RuleSet};
 
 use super::layout::{Layout, rendered};
-use super::{CellView, badge_class, cell_view, french_date};
+use super::{CellView, badge_class, cell_view};
 use crate::charts::{self, Band, LinePoint, YAxis};
 use crate::error::PageError;
 use crate::state::AppState;
@@ -98,26 +98,14 @@ struct DemarchePage {
     versions: Vec<VersionRow>,
 }
 
-/// French name of a measurement source kind.
-fn source_kind(kind: &str) -> String {
-    match kind {
-        "import" => "Fichier importé".into(),
-        "sonde" => "Sonde automatique".into(),
-        "avis" => "Avis des usagers (« Je donne mon avis »)".into(),
-        "testeur" => "Test humain".into(),
-        "ministere" => "Déclaration du ministère".into(),
-        other => other.to_string(),
-    }
-}
-
 fn source_view(m: &Measurement) -> SourceView {
-    let window = match (&m.window_from, &m.window_to) {
-        (Some(a), Some(b)) => Some(format!("du {} au {}", french_date(a), french_date(b))),
-        (Some(a), None) => Some(format!("à partir du {}", french_date(a))),
-        (None, Some(b)) => Some(format!("jusqu'au {}", french_date(b))),
-        (None, None) => None,
-    };
-    SourceView { kind: source_kind(&m.source), reference: m.source_ref.clone(), window, recorded: french_date(&m.recorded_at) }
+    let window = m.window.map(|w| format!("du {} au {}", french_day(w.from), french_day(w.to)));
+    SourceView {
+        kind: m.source.label().to_string(),
+        reference: m.source_ref.clone(),
+        window,
+        recorded: french_day(m.recorded_at.date()),
+    }
 }
 
 /// The exact number, French decimal comma, every digit kept.
@@ -241,7 +229,7 @@ fn version_rows(versions: &[Version]) -> Vec<VersionRow> {
             }
         };
         out.push(VersionRow {
-            from: french_date(&v.valid_from),
+            from: french_day(v.valid_from),
             changes,
             title: v.title.clone(),
             organisation: org(v),
@@ -272,10 +260,7 @@ pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<R
 
 async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
     let view: DemarcheView = s.app.demarche(&Actor::Public, id).await?;
-    // A démarche that no published edition shows is not public yet.
-    let Some(last) = view.appearances.last() else {
-        return Err(PageError::not_found(format!("démarche n° {id} : elle ne figure dans aucune édition publiée")));
-    };
+    let last = view.latest();
     let table = &last.table;
     let row = &table.rows[last.row];
     let m = &row.member;
@@ -295,8 +280,7 @@ async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
     identity.push(("Ministère", or_none(&m.ministere)));
     identity.push(("Administration", or_none(&m.administration)));
     identity.push(("Domaine", or_none(&m.domaine)));
-    let publics: Vec<&str> = m.audience.split('|').filter(|a| !a.is_empty()).collect();
-    identity.push(("Publics", if publics.is_empty() { "Non renseigné".into() } else { publics.join(", ") }));
+    identity.push(("Publics", if m.audiences.is_empty() { "Non renseigné".into() } else { m.audiences.join(", ") }));
     let vol = |v: Option<f64>| v.map(|v| french_decimal(v, 0)).unwrap_or_else(|| "non renseigné".into());
     identity.push(("Volume annuel total", vol(m.volume_total)));
     identity.push(("Volume annuel en ligne", vol(m.volume_online)));
@@ -409,15 +393,6 @@ async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
         })
         .collect();
 
-    // Versions known up to the latest published edition (later ones may be unpublished drafts).
-    let cutoff = table.edition.cutoff.clone();
-    let versions: Vec<Version> = view
-        .versions
-        .iter()
-        .filter(|v| cutoff.as_deref().is_none_or(|c| v.valid_from.as_str() <= c))
-        .cloned()
-        .collect();
-
     let page = DemarchePage {
         layout: Layout::new(m.title.clone(), "editions", demo)
             .crumb("Éditions", "/editions")
@@ -434,7 +409,7 @@ async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
         label_rows,
         unmeasured,
         editions: view.appearances.iter().map(|a| (a.table.edition.slug.clone(), a.table.edition.name.clone())).collect(),
-        versions: version_rows(&versions),
+        versions: version_rows(&view.versions),
     };
     rendered(&page)
 }

@@ -7,18 +7,17 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use obs_app::{Actor, EditionTable, ExportFormat, View};
 use obs_domain::diff::Trend;
-use obs_domain::display::format_count;
+use obs_domain::display::{format_count, french_day};
 use obs_app::model::Edition;
 
 use super::layout::{Layout, rendered};
-use super::{CellView, badge_class, cell_view, french_date, published};
+use super::{CellView, badge_class, cell_view, published};
 use crate::error::PageError;
-use crate::query::{LevelFilter, SortKey, TableQuery, apply};
+use obs_app::query::{LevelFilter, SortKey};
+use obs_app::TableQuery;
+use crate::http::{conditional, query_pairs, strict_params};
 use crate::state::AppState;
 
-fn pairs(raw: Option<String>) -> Vec<(String, String)> {
-    raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
-}
 
 /// A download link.
 pub struct Download {
@@ -28,19 +27,22 @@ pub struct Download {
     pub href: String,
     /// Format description.
     pub detail: &'static str,
+    /// The format.
+    pub format: ExportFormat,
 }
 
-/// The downloads of an edition (optionally of a past revision).
+/// The downloads of an edition (optionally of a past revision), from the export catalogue.
 pub fn downloads(slug: &str, revision: Option<i32>) -> Vec<Download> {
     let suffix = revision.map(|r| format!("?revision={r}")).unwrap_or_default();
-    let d = |file: &str| format!("/editions/{slug}/telecharger/{file}{suffix}");
-    vec![
-        Download { label: "CSV pour tableur", href: d("donnees.csv"), detail: "CSV, UTF-8 avec BOM, séparateur point-virgule" },
-        Download { label: "CSV pour programmes", href: d("donnees-virgule.csv"), detail: "CSV, UTF-8, séparateur virgule" },
-        Download { label: "Classeur Excel", href: d("donnees.xlsx"), detail: "XLSX : démarches, synthèse par ministère, légende" },
-        Download { label: "JSON", href: d("donnees.json"), detail: "JSON, même contenu" },
-        Download { label: "Schéma des données", href: d("schema.json"), detail: "Table Schema (frictionless)" },
-    ]
+    ExportFormat::ALL
+        .into_iter()
+        .map(|format| Download {
+            label: format.label(),
+            href: format!("/editions/{slug}/telecharger/{}{suffix}", format.file_name()),
+            detail: format.detail(),
+            format,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- archive
@@ -90,14 +92,14 @@ fn period(e: &Edition) -> String {
     if let Some(q) = &e.quarter {
         parts.push(format!("trimestre {q}"));
     }
-    if let Some(c) = &e.cutoff {
-        parts.push(format!("données arrêtées au {}", french_date(c)));
+    if let Some(c) = e.cutoff {
+        parts.push(format!("données arrêtées au {}", french_day(c)));
     }
-    if let (Some(a), Some(b)) = (&e.feedback_from, &e.feedback_to) {
-        parts.push(format!("avis du {} au {}", french_date(a), french_date(b)));
+    if let Some(w) = e.feedback_window {
+        parts.push(format!("avis du {} au {}", french_day(w.from), french_day(w.to)));
     }
-    if let (Some(a), Some(b)) = (&e.probe_from, &e.probe_to) {
-        parts.push(format!("sondes du {} au {}", french_date(a), french_date(b)));
+    if let Some(w) = e.probe_window {
+        parts.push(format!("sondes du {} au {}", french_day(w.from), french_day(w.to)));
     }
     parts.join(" ; ")
 }
@@ -114,19 +116,19 @@ pub async fn archive(State(s): State<AppState>) -> Result<Html<String>, PageErro
             .into_iter()
             .map(|r| RevisionView {
                 number: r.revision,
-                date: french_date(&r.published_at),
+                date: french_day(r.published_at.date()),
                 reason: r.reason,
                 href: format!("/editions/{}?revision={}", e.slug, r.revision),
             })
             .collect();
-        let year = e.cutoff.as_deref().or(e.published_at.as_deref()).map(|d| d[..4].to_string()).unwrap_or_default();
+        let year = e.cutoff.or(e.published_at.map(|i| i.date())).map(|d| d.year().to_string()).unwrap_or_default();
         let entry = ArchiveEntry {
             slug: e.slug.clone(),
             name: e.name.clone(),
             period: period(e),
             ruleset: e.ruleset_id.clone(),
-            state: e.state.clone(),
-            published: e.published_at.as_deref().map(french_date).unwrap_or_default(),
+            state: e.state.as_str().to_string(),
+            published: e.published_at.map(|i| french_day(i.date())).unwrap_or_default(),
             revisions,
             downloads: downloads(&e.slug, None),
         };
@@ -278,27 +280,25 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 
 /// GET /editions/{slug}
 pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
-    let pairs = pairs(raw);
-    let edition = s.app.edition(&Actor::Public, &slug).await?;
-    let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
-        Some(n) => View::Revision(n),
-        None => View::Current,
-    };
-    let table = s.app.table_of(&Actor::Public, edition.clone(), view).await?;
-    let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
+    let request = s.app.table_request(&Actor::Public, &slug, &query_pairs(raw.as_deref())).await?;
     // A published revision never changes: its rendered views are cached by revision and query.
-    let cache_key = table
-        .revision
-        .as_ref()
-        .map(|r| format!("table|{}|{}|{}|{}", edition.id, r.revision, edition.current_revision, q.to_query_string()));
+    let (e, q) = (&request.table.edition, &request.query);
+    let cache_key =
+        request.table.revision.as_ref().map(|r| format!("table|{}|{}|{}|{}", e.id, r.revision, e.current_revision, q.to_query_string()));
     if let Some(page) = cache_key.as_deref().and_then(|k| s.pages.get(k)) {
         return Ok(Html(page).into_response());
     }
-    let (rows, total) = apply(&table, &q);
-    let pages_count = total.div_ceil(q.per_page).max(1);
-    if q.page > pages_count {
-        return Err(PageError::bad_request(format!("page {} inexistante : il y a {pages_count} page(s)", q.page)));
+    let html = bytes::Bytes::from(rendered(&table_page(request.page()?))?.0);
+    if let Some(k) = cache_key {
+        s.pages.put(k, html.clone());
     }
+    Ok(Html(html).into_response())
+}
+
+/// The table page's template data for one page of the table.
+fn table_page(p: obs_app::TablePage) -> TablePage {
+    let (table, q, total, pages_count) = (&p.table, &p.query, p.total, p.pages());
+    let (edition, slug) = (&table.edition, table.edition.slug.clone());
     let rules = &table.rules;
     let columns = rules
         .indicators
@@ -314,8 +314,8 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
             }
         })
         .collect();
-    let row_views = rows
-        .iter()
+    let row_views = p
+        .rows()
         .map(|r| RowView {
             id: r.member.demarche_id,
             title: r.member.title.clone(),
@@ -350,7 +350,7 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
             name: "public".into(),
             id: "filtre-public".into(),
             label: "Public".into(),
-            options: options(collect(|m| m.audience.split('|').map(String::from).collect()), &q.public, "Tous les publics"),
+            options: options(collect(|m| m.audiences.clone()), &q.public, "Tous les publics"),
         },
     ];
     let (key_idx, other_idx): (Vec<usize>, Vec<usize>) = (0..rules.indicators.len()).partition(|&i| rules.indicators[i].key);
@@ -374,7 +374,7 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         .map(|n| PageLink { number: n, href: format!("?{}", q.with_page(n)), current: n == q.page })
         .collect();
     let revision_note = table.revision.as_ref().map(|r| {
-        let mut s = format!("Révision {} publiée le {}", r.revision, french_date(&r.published_at));
+        let mut s = format!("Révision {} publiée le {}", r.revision, french_day(r.published_at.date()));
         if let Some(reason) = &r.reason {
             s.push_str(&format!(" — correction : {reason}"));
         }
@@ -384,7 +384,7 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         s
     });
     let start = (q.page - 1) * q.per_page;
-    let page = TablePage {
+    TablePage {
         layout: Layout::new(format!("Édition {}", edition.name), "editions", edition.demo).crumb("Éditions", "/editions"),
         slug: slug.clone(),
         name: edition.name.clone(),
@@ -410,12 +410,7 @@ pub async fn table(State(s): State<AppState>, Path(slug): Path<String>, RawQuery
         ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
         ministere_aria_sort: aria_sort(&q, &SortKey::Ministere),
         revision_field: q.revision,
-    };
-    let html = bytes::Bytes::from(rendered(&page)?.0);
-    if let Some(k) = cache_key {
-        s.pages.put(k, html.clone());
     }
-    Ok(Html(html).into_response())
 }
 
 // ---------------------------------------------------------------- compare
@@ -452,15 +447,10 @@ struct ComparePage {
 
 /// GET /editions/{slug}/comparer?avec=OTHER
 pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
-    let pairs = pairs(raw);
-    for (k, _) in &pairs {
-        if k != "avec" {
-            return Err(PageError::bad_request(format!("paramètre « {k} » inconnu")));
-        }
-    }
+    let params = strict_params(raw.as_deref(), &["avec"])?;
     let (list, demo) = published(&s.app).await?;
     let a = s.app.edition(&Actor::Public, &slug).await?;
-    let other = pairs.iter().find(|(k, _)| k == "avec").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let other = params.get("avec").filter(|v| !v.is_empty()).cloned();
     let choices = list.iter().filter(|e| e.slug != slug).map(|e| (e.slug.clone(), e.name.clone())).collect();
     let mut page = ComparePage {
         layout: Layout::new(format!("Comparer l'édition {}", a.name), "editions", demo).crumb("Éditions", "/editions"),
@@ -523,42 +513,21 @@ pub async fn download(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let format = match file.as_str() {
-        "donnees.csv" => ExportFormat::Csv,
-        "donnees-virgule.csv" => ExportFormat::CsvComma,
-        "donnees.xlsx" => ExportFormat::Xlsx,
-        "donnees.json" => ExportFormat::Json,
-        "schema.json" => ExportFormat::Schema,
-        other => return Err(PageError::not_found(format!("fichier « {other} »"))),
-    };
-    let pairs = pairs(raw);
-    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "revision") {
-        return Err(PageError::bad_request(format!("paramètre « {k} » inconnu")));
-    }
-    let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
-        Some(n) => View::Revision(n),
-        None => View::Current,
-    };
-    let table = s.app.table(&Actor::Public, &slug, view).await?;
+    let format = ExportFormat::from_file_name(&file).ok_or_else(|| PageError::not_found(format!("fichier « {file} »")))?;
+    let table = s.app.table_for(&Actor::Public, &slug, &query_pairs(raw.as_deref())).await?;
     let rev = table.revision.as_ref().map(|r| r.revision).unwrap_or(0);
     // A published revision never changes, so (edition, revision, file, program version) is a
     // strong validator.
     let etag = format!("\"{slug}-r{rev}-{file}-v{}\"", env!("CARGO_PKG_VERSION"));
-    if crate::api::none_match(&headers, &etag) {
-        return Ok(axum::http::StatusCode::NOT_MODIFIED.into_response());
-    }
-    let bytes = obs_app::export_table(&table, format)?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
-    let demo = if table.edition.demo { "-demonstration" } else { "" };
-    let name = format!("observatoire-{slug}-r{rev}{demo}{}", format.file_suffix());
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    Ok(resp)
+    conditional(&headers, &etag, "public, max-age=86400", || {
+        let mut resp = obs_app::export_table(&table, format)?.into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
+        let demo = if table.edition.demo { "-demonstration" } else { "" };
+        let name = format!("observatoire-{slug}-r{rev}{demo}{}", format.file_suffix());
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        Ok(resp)
+    })
 }
