@@ -2,8 +2,8 @@
 //!
 //! The visibility rules of a démarche live here, once, for the page and the API alike: it is
 //! shown only through the editions the caller may read (a démarche in no such edition is "not
-//! found"), and its dated history stops at the latest of those editions' cut-offs (later
-//! versions come from work in progress).
+//! found"), and its dated history stops at the latest cut-off of the editions the caller may
+//! read (later versions come from work in progress).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,7 +39,7 @@ pub struct DemarcheView {
     /// Identity and external ids.
     pub demarche: Demarche,
     /// Dated history of title, organisation, URL and observation, oldest first, up to the
-    /// latest visible edition's cut-off.
+    /// latest cut-off of the editions visible to the caller.
     pub versions: Vec<Version>,
     /// Its rows in every edition visible to the caller, oldest first (matched by id, never
     /// title); never empty.
@@ -70,7 +70,11 @@ impl App {
         let versions = demarches::history(h.conn(), id).await?;
         drop(h);
         let mut appearances = Vec::new();
-        for e in self.editions(actor).await? {
+        let visible = self.editions(actor).await?;
+        // Versions are written by publication; those dated after every edition the caller may
+        // read come from work in progress.
+        let horizon = visible.iter().filter_map(|e| e.cutoff).max();
+        for e in visible {
             let table = self.table_of(actor, e.clone(), View::Current).await?;
             if let Some(row) = table.rows.iter().position(|r| r.member.demarche_id == id) {
                 appearances.push(Appearance { table, row });
@@ -80,7 +84,6 @@ impl App {
             return Err(AppError::NotFound(format!("démarche n° {id}")));
         };
         let ids: Vec<i64> = last.row().raws.iter().flatten().filter_map(|r| r.measurement_id).collect();
-        let horizon = appearances.iter().filter_map(|a| a.table.edition.cutoff).max();
         let versions = versions.into_iter().filter(|v| horizon.is_none_or(|h| v.valid_from <= h)).collect();
         let mut h = self.store.conn().await?;
         let sources = measurements::by_ids(h.conn(), &ids).await?.into_iter().map(|m| (m.id, m)).collect();

@@ -210,7 +210,7 @@ async fn filters_sort_and_pagination_are_those_of_the_page() {
             table.rows.iter().filter(|r| !ind.levels[r.cells[sat].level].goal && !ind.levels[r.cells[sat].level].is_gray()).count(),
         ),
         (format!("ministere={}", enc(&ministry)), table.rows.iter().filter(|r| r.member.ministere.as_deref() == Some(ministry.as_str())).count()),
-        ("public=particuliers".into(), table.rows.iter().filter(|r| r.member.audience.split('|').any(|a| a == "particuliers")).count()),
+        ("public=particuliers".into(), table.rows.iter().filter(|r| r.member.audiences.iter().any(|a| a == "particuliers")).count()),
         ("q=ZZZZ-aucune".into(), 0),
     ];
     for (qs, expected) in &cases {
@@ -334,7 +334,7 @@ async fn rule_sets_and_diff() {
     assert_eq!(ids, ["2019", "2023", "2025"]);
     let r = env.ok("/api/v1/regles/2025").await;
     assert_eq!(r, list["regles"][2]);
-    let loaded = env.app.rules.get("2025").unwrap();
+    let loaded = env.app.ruleset("2025").unwrap();
     assert_eq!(r["hash"], loaded.hash.as_str());
     assert_eq!(r["current"], true);
     assert_eq!(r["editions"], serde_json::json!([SLUG]));
