@@ -330,3 +330,28 @@ both!(history_shows_published_versions_only, |db| {
     let public = app.demarche(&obs_app::Actor::Public, id).await.unwrap();
     assert_eq!(public.versions.last().unwrap().title, "TITRE NON PUBLIÉ", "published corrections enter the history");
 });
+
+// Issue 6: the state check of an import and the writes it guards happen in one transaction.
+// A publication in flight (its transaction has changed the state but not committed yet) must
+// make a concurrent import wait and then refuse; reading the state before the transaction began
+// (as the importer once did) let the values into the published edition.
+both!(an_import_racing_a_publication_is_refused, |db| {
+    let app = &db.app;
+    edition(app, "course", "2025").await;
+    let mut tx = db.store.begin().await.unwrap();
+    let sql = "UPDATE editions SET state = 'publiée', current_revision = 1 WHERE slug = 'course'";
+    match tx.conn() {
+        obs_store::Conn::Sqlite(c) => sqlx::query(sql).execute(&mut *c).await.map(|_| ()),
+        obs_store::Conn::Postgres(c) => sqlx::query(sql).execute(&mut *c).await.map(|_| ()),
+    }
+    .unwrap();
+    let csv = "Ref_Demarche;Nom_Demarche;Statut_En_ligne\nC1;Course;Oui\n";
+    let import = app.import_sheet(&op(), csv.as_bytes(), "course.csv", "course", &ImportOptions::default());
+    let publication = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tx.commit().await.unwrap();
+    };
+    let (result, ()) = tokio::join!(import, publication);
+    let err = result.expect_err("the import must see the committed publication");
+    assert!(matches!(err, AppError::Refused(_)) && err.to_string().contains("ne changent plus"), "{err}");
+});

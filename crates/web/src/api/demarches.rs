@@ -183,11 +183,11 @@ pub struct AppearanceJson {
     /// Edition slug.
     pub slug: String,
     /// Edition name.
-    pub name: String,
+    pub nom: String,
     /// Revision read.
     pub revision: Option<i32>,
     /// Rule set of that revision.
-    pub ruleset: String,
+    pub regles: String,
     /// Title in that edition.
     pub titre: String,
     /// Ministry in that edition.
@@ -267,9 +267,9 @@ pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQu
             let r = &t.rows[a.row];
             AppearanceJson {
                 slug: t.edition.slug.clone(),
-                name: t.edition.name.clone(),
+                nom: t.edition.name.clone(),
                 revision: t.revision.as_ref().map(|r| r.revision),
-                ruleset: t.rules.id.clone(),
+                regles: t.rules.id.clone(),
                 titre: r.member.title.clone(),
                 ministere: r.member.ministere.clone(),
                 administration: r.member.administration.clone(),

@@ -15,24 +15,32 @@ use crate::state::AppState;
 #[derive(Debug, Serialize)]
 pub struct LevelJson {
     /// Stable key (filter value).
+    #[serde(rename = "cle")]
     pub key: String,
     /// Official French label.
+    #[serde(rename = "libelle")]
     pub label: String,
     /// Colour.
+    #[serde(rename = "couleur")]
     pub color: Color,
     /// Whether it reaches the goal.
+    #[serde(rename = "objectif")]
     pub goal: bool,
     /// Statistics bucket (levels sharing it are counted together).
+    #[serde(rename = "categorie")]
     pub bucket: String,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Exclusive upper bound.
     pub max: Option<f64>,
     /// Whether numbers fall in this level.
+    #[serde(rename = "numerique")]
     pub numeric: bool,
     /// French description of the threshold.
+    #[serde(rename = "seuil")]
     pub threshold: Option<String>,
     /// Weight in the dematerialisation rate.
+    #[serde(rename = "poids")]
     pub weight: Option<f64>,
 }
 
@@ -42,10 +50,13 @@ pub struct IndicatorJson {
     /// Stable slug.
     pub slug: String,
     /// French label.
+    #[serde(rename = "libelle")]
     pub label: String,
     /// Short label.
+    #[serde(rename = "libelle_court")]
     pub short: String,
     /// Key indicator.
+    #[serde(rename = "indicateur_cle")]
     pub key: bool,
     /// What it measures.
     pub description: String,
@@ -54,16 +65,22 @@ pub struct IndicatorJson {
     /// Display format.
     pub format: Format,
     /// Which way numbers improve.
+    #[serde(rename = "sens")]
     pub direction: Direction,
     /// Minimum sample size.
+    #[serde(rename = "effectif_minimum")]
     pub min_count: Option<u64>,
     /// Level used when nothing was measured.
+    #[serde(rename = "niveau_sans_mesure")]
     pub missing: String,
     /// Level used when the sample is too small.
+    #[serde(rename = "niveau_insuffisant")]
     pub insufficient: Option<String>,
     /// Computed from other measurements.
+    #[serde(rename = "derive")]
     pub derived: bool,
     /// Levels, best first.
+    #[serde(rename = "niveaux")]
     pub levels: Vec<LevelJson>,
 }
 
@@ -71,8 +88,10 @@ pub struct IndicatorJson {
 #[derive(Debug, Serialize)]
 pub struct ExclusionJson {
     /// Indicator looked at.
+    #[serde(rename = "indicateur")]
     pub indicator: String,
     /// Level keys that exclude.
+    #[serde(rename = "niveaux")]
     pub levels: Vec<String>,
 }
 
@@ -82,16 +101,22 @@ pub struct RuleSetJson {
     /// Stable id.
     pub id: String,
     /// French name.
+    #[serde(rename = "nom")]
     pub name: String,
     /// Editions it applies to, French.
+    #[serde(rename = "periode")]
     pub period: String,
     /// Share-at-goal target, %.
+    #[serde(rename = "cible")]
     pub target: f64,
     /// SHA-256 of the rule-set file.
+    #[serde(rename = "empreinte")]
     pub hash: String,
     /// Used by new editions.
+    #[serde(rename = "en_vigueur")]
     pub current: bool,
     /// Exclusion from shares.
+    #[serde(rename = "exclusion_des_parts")]
     pub exclude_from_shares: Option<ExclusionJson>,
     /// Published editions under these rules.
     pub editions: Vec<String>,
@@ -99,6 +124,7 @@ pub struct RuleSetJson {
     #[serde(rename = "self")]
     pub this: String,
     /// Indicators, in display order.
+    #[serde(rename = "indicateurs")]
     pub indicators: Vec<IndicatorJson>,
 }
 

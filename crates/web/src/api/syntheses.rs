@@ -19,7 +19,7 @@ pub struct SynthesisJson {
     /// Revision the figures come from.
     pub revision: Option<i32>,
     /// Rule set id.
-    pub ruleset: String,
+    pub regles: String,
     /// Grouping asked for, if any.
     pub groupe: Option<GroupBy>,
     /// Group name, if any.
@@ -27,9 +27,9 @@ pub struct SynthesisJson {
     /// Number of démarches in the group (or the edition).
     pub demarches: u64,
     /// Per indicator figures, in rule-set order (as `edition synthesis --json`).
-    pub indicators: Vec<IndicatorSynthesis>,
+    pub indicateurs: Vec<IndicatorSynthesis>,
     /// Headline counts of the whole edition.
-    pub headline: Headline,
+    pub chiffres_cles: Headline,
 }
 
 fn group_label(by: GroupBy) -> &'static str {
@@ -73,12 +73,12 @@ pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, Raw
             SynthesisJson {
                 edition: r.edition,
                 revision: r.revision,
-                ruleset: r.ruleset,
+                regles: r.ruleset,
                 groupe: None,
                 nom: None,
                 demarches: r.demarches,
-                indicators: r.indicators,
-                headline,
+                indicateurs: r.indicators,
+                chiffres_cles: headline,
             }
         }
         Some((by, name)) => {
@@ -89,12 +89,12 @@ pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, Raw
             SynthesisJson {
                 edition: table.edition.slug.clone(),
                 revision: table.revision.as_ref().map(|r| r.revision),
-                ruleset: table.rules.id.clone(),
+                regles: table.rules.id.clone(),
                 groupe: Some(by),
                 nom: Some(g.name),
                 demarches: g.synthesis.demarches,
-                indicators: g.synthesis.indicators,
-                headline,
+                indicateurs: g.synthesis.indicators,
+                chiffres_cles: headline,
             }
         }
     };
