@@ -346,7 +346,8 @@ both!(an_import_racing_a_publication_is_refused, |db| {
     }
     .unwrap();
     let csv = "Ref_Demarche;Nom_Demarche;Statut_En_ligne\nC1;Course;Oui\n";
-    let import = app.import_sheet(&op(), csv.as_bytes(), "course.csv", "course", &ImportOptions::default());
+    let (me, opts) = (op(), ImportOptions::default());
+    let import = app.import_sheet(&me, csv.as_bytes(), "course.csv", "course", &opts);
     let publication = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         tx.commit().await.unwrap();
