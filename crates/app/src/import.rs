@@ -71,6 +71,16 @@ struct Incoming {
     place: String,
 }
 
+/// What a parser produced, ready for the persist step.
+struct Parsed {
+    items: Vec<Incoming>,
+    problems: Vec<Problem>,
+    /// Audit action and input (`import.sheet FILE`).
+    label: String,
+    /// Whether a row with an error is left out whole (spreadsheets) under `skip_invalid`.
+    whole_rows: bool,
+}
+
 /// A parsed value and where it comes from (the input file, or the catalogue's declarations).
 #[derive(Debug, Clone)]
 struct Sourced {
@@ -168,7 +178,7 @@ impl App {
         let label = format!("import.dashlord {}", dir.display());
         // A folder with an unreadable file is still a démarche of the edition (the file counts as
         // empty), so folders are never dropped whole.
-        self.persist(actor, e, items, problems.split_off(0), opts, &label, false).await
+        self.persist(actor, e, Parsed { items, problems: problems.split_off(0), label, whole_rows: false }, opts).await
     }
 
     /// Imports the working spreadsheet (CSV or XLSX bytes) into an edition.
@@ -215,19 +225,12 @@ impl App {
             items.iter_mut().for_each(|i| apply_catalogue(i, cat));
         }
         let label = format!("import.sheet {file_name}");
-        self.persist(actor, e, items, problems, opts, &label, true).await
+        self.persist(actor, e, Parsed { items, problems, label, whole_rows: true }, opts).await
     }
 
-    async fn persist(
-        &self,
-        actor: &Actor,
-        e: Edition,
-        mut items: Vec<Incoming>,
-        mut problems: Vec<Problem>,
-        opts: &ImportOptions,
-        label: &str,
-        whole_rows: bool,
-    ) -> Result<ImportReport> {
+    async fn persist(&self, actor: &Actor, e: Edition, parsed: Parsed, opts: &ImportOptions) -> Result<ImportReport> {
+        let Parsed { mut items, mut problems, label, whole_rows } = parsed;
+        let label = label.as_str();
         let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
         check_values(&rules, &mut items, &mut problems);
         if opts.skip_invalid && whole_rows {

@@ -258,7 +258,7 @@ fn matches(row: &TableRow, q: &TableQuery, rules: &RuleSet, needle: &str) -> boo
     if !eq(&q.ministere, &m.ministere) || !eq(&q.administration, &m.administration) || !eq(&q.domaine, &m.domaine) {
         return false;
     }
-    if !q.public.is_empty() && !m.audiences.iter().any(|a| *a == q.public) {
+    if !q.public.is_empty() && !m.audiences.contains(&q.public) {
         return false;
     }
     if !needle.is_empty() && !row.search_key.contains(needle) {

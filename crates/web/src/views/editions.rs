@@ -310,7 +310,7 @@ fn table_page(p: obs_app::TablePage) -> TablePage {
                 short: ind.short_label().to_string(),
                 label: ind.label.clone(),
                 sort_href: format!("?{}", q.sorted_on(key.clone())),
-                aria_sort: aria_sort(&q, &key),
+                aria_sort: aria_sort(q, &key),
             }
         })
         .collect();
@@ -394,8 +394,8 @@ fn table_page(p: obs_app::TablePage) -> TablePage {
         rows: row_views,
         q: q.q.clone(),
         selects,
-        level_selects: key_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
-        more_level_selects: other_idx.iter().map(|&i| level_select(&table, &q, i)).collect(),
+        level_selects: key_idx.iter().map(|&i| level_select(table, q, i)).collect(),
+        more_level_selects: other_idx.iter().map(|&i| level_select(table, q, i)).collect(),
         has_filters: q.has_filters(),
         total: format_count(total as u64),
         shown_from: if total == 0 { 0 } else { start + 1 },
@@ -406,9 +406,9 @@ fn table_page(p: obs_app::TablePage) -> TablePage {
         legends,
         downloads: downloads(&slug, q.revision),
         title_sort_href: format!("?{}", q.sorted_on(SortKey::Title)),
-        title_aria_sort: aria_sort(&q, &SortKey::Title),
+        title_aria_sort: aria_sort(q, &SortKey::Title),
         ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
-        ministere_aria_sort: aria_sort(&q, &SortKey::Ministere),
+        ministere_aria_sort: aria_sort(q, &SortKey::Ministere),
         revision_field: q.revision,
     }
 }
