@@ -243,6 +243,11 @@ pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQu
         .parse()
         .map_err(|_| ApiError::bad_request(format!("identifiant de démarche « {id} » invalide : un nombre entier est attendu")))?;
     let v = s.app.demarche(&Actor::Public, n).await?;
+    published_json(&headers, &demarche_json(n, &v))
+}
+
+/// The API view of a démarche across the editions the public may read.
+fn demarche_json(n: i64, v: &obs_app::DemarcheView) -> DemarcheJson {
     let last = v.latest();
     let latest = last.row();
     let versions = v
@@ -278,7 +283,7 @@ pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQu
         })
         .collect();
     let row = row_json(&last.table.rules, latest);
-    let body = DemarcheJson {
+    DemarcheJson {
         id: n,
         titre: row.titre,
         ministere: row.ministere,
@@ -294,6 +299,5 @@ pub async fn show(State(s): State<AppState>, ApiPath(id): ApiPath<String>, RawQu
         versions,
         editions,
         liens: DemarcheLinks { this: format!("{PREFIX}/demarches/{n}"), page: format!("/demarches/{n}") },
-    };
-    published_json(&headers, &body)
+    }
 }

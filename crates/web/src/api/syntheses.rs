@@ -40,12 +40,12 @@ fn group_label(by: GroupBy) -> &'static str {
     }
 }
 
-/// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
-pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
-    let params = strict_params(raw.as_deref(), &["groupe", "nom"])?;
+/// The group asked for: both `groupe` and `nom`, or neither.
+fn group_param(raw: Option<&str>) -> Result<Option<(GroupBy, String)>, ApiError> {
+    let params = strict_params(raw, &["groupe", "nom"])?;
     let groupe = params.get("groupe").filter(|v| !v.is_empty());
     let nom = params.get("nom").filter(|v| !v.is_empty());
-    let group = match (groupe, nom) {
+    Ok(match (groupe, nom) {
         (None, None) => None,
         (Some(g), Some(n)) => {
             let by = GroupBy::parse(g).ok_or_else(|| {
@@ -64,7 +64,12 @@ pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, Raw
                 "le paramètre « groupe » est obligatoire avec « nom » : « ministere », « administration » ou « domaine »",
             ));
         }
-    };
+    })
+}
+
+/// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
+pub async fn show(State(s): State<AppState>, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+    let group = group_param(raw.as_deref())?;
     let headline = s.app.headline(&Actor::Public, &slug).await?;
     let body = match group {
         None => {

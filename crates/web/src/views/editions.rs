@@ -468,40 +468,45 @@ pub async fn compare(State(s): State<AppState>, Path(slug): Path<String>, RawQue
         let (older, newer) = (&older, &newer);
         let d = s.app.diff(&Actor::Public, &older.slug, &newer.slug).await?;
         let tb = s.app.table_of(&Actor::Public, newer.clone(), View::Current).await?;
-        let label = |slug: &str| tb.rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
-        page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
-        page.a = (older.slug.clone(), older.name.clone());
-        page.b = Some((newer.slug.clone(), newer.name.clone()));
-        page.entered = d.entered.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
-        page.left = d.left.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
-        for ind in &tb.rules.indicators {
-            let of = d.changes.iter().filter(|c| c.indicator == ind.slug);
-            let (up, down, other) = of.fold((0, 0, 0), |(u, dn, o), c| match c.trend {
-                Trend::Up => (u + 1, dn, o),
-                Trend::Down => (u, dn + 1, o),
-                Trend::Other => (u, dn, o + 1),
-            });
-            page.summary.push((ind.label.clone(), up, down, other));
-        }
-        page.changes = d
-            .changes
-            .iter()
-            .map(|c| ChangeView {
-                id: c.demarche_id,
-                title: c.title.clone(),
-                indicator: label(&c.indicator),
-                from: (c.from.clone(), badge_class(c.from_color)),
-                to: (c.to.clone(), badge_class(c.to_color)),
-                trend: match c.trend {
-                    Trend::Up => "en hausse",
-                    Trend::Down => "en baisse",
-                    Trend::Other => "autre",
-                },
-            })
-            .collect();
-        page.moves = d.biggest_moves.iter().map(|m| (m.demarche_id, m.title.clone(), m.up, m.down)).collect();
+        fill_comparison(&mut page, (older, newer), &d, &tb.rules, demo);
     }
     rendered(&page)
+}
+
+/// Fills the comparison page from the diff of two editions (older first).
+fn fill_comparison(page: &mut ComparePage, (older, newer): (&Edition, &Edition), d: &obs_domain::diff::EditionDiff, rules: &obs_domain::RuleSet, demo: bool) {
+    let label = |slug: &str| rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
+    page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
+    page.a = (older.slug.clone(), older.name.clone());
+    page.b = Some((newer.slug.clone(), newer.name.clone()));
+    page.entered = d.entered.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
+    page.left = d.left.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
+    for ind in &rules.indicators {
+        let of = d.changes.iter().filter(|c| c.indicator == ind.slug);
+        let (up, down, other) = of.fold((0, 0, 0), |(u, dn, o), c| match c.trend {
+            Trend::Up => (u + 1, dn, o),
+            Trend::Down => (u, dn + 1, o),
+            Trend::Other => (u, dn, o + 1),
+        });
+        page.summary.push((ind.label.clone(), up, down, other));
+    }
+    page.changes = d
+        .changes
+        .iter()
+        .map(|c| ChangeView {
+            id: c.demarche_id,
+            title: c.title.clone(),
+            indicator: label(&c.indicator),
+            from: (c.from.clone(), badge_class(c.from_color)),
+            to: (c.to.clone(), badge_class(c.to_color)),
+            trend: match c.trend {
+                Trend::Up => "en hausse",
+                Trend::Down => "en baisse",
+                Trend::Other => "autre",
+            },
+        })
+        .collect();
+    page.moves = d.biggest_moves.iter().map(|m| (m.demarche_id, m.title.clone(), m.up, m.down)).collect();
 }
 
 // ---------------------------------------------------------------- downloads
