@@ -258,14 +258,9 @@ pub async fn show(State(s): State<AppState>, Path(id): Path<String>) -> Result<R
     Ok(Html(html).into_response())
 }
 
-async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
-    let view: DemarcheView = s.app.demarche(&Actor::Public, id).await?;
-    let last = view.latest();
-    let table = &last.table;
-    let row = &table.rows[last.row];
-    let m = &row.member;
-    let demo = view.appearances.iter().any(|a| a.table.edition.demo);
-
+/// The identity list of the démarche page (ids, organisation, audiences, volumes).
+fn identity(id: i64, view: &DemarcheView) -> Vec<(&'static str, String)> {
+    let m = view.member();
     let mut identity: Vec<(&'static str, String)> = vec![("Identifiant de l'observatoire", id.to_string())];
     if let Some(j) = view.demarche.jdma_id {
         identity.push(("Identifiant « Je donne mon avis »", j.to_string()));
@@ -292,10 +287,14 @@ async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
             None => "non renseigné".into(),
         },
     ));
-    let url = m.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-    let url_text = if url.is_none() { m.url.clone().filter(|u| !u.is_empty()) } else { None };
+    identity
+}
 
-    let indicators = table
+/// One line per indicator of the latest edition: level, raw value and its provenance.
+fn indicator_rows(view: &DemarcheView) -> Vec<IndicatorRow> {
+    let last = view.latest();
+    let row = last.row();
+    last.table
         .rules
         .indicators
         .iter()
@@ -311,10 +310,81 @@ async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
             },
             source: raw.as_ref().and_then(|r| r.measurement_id).and_then(|mid| view.sources.get(&mid)).map(source_view),
         })
+        .collect()
+}
+
+/// The history of one numeric indicator across editions: table rows and a line chart over the
+/// threshold bands of the latest rules.
+fn numeric_history(view: &DemarcheView, slug: String, ind: &Indicator, cells: &[Option<(&Indicator, &obs_domain::Cell)>]) -> NumericHistory {
+    let table = &view.latest().table;
+    let names: Vec<String> = view.appearances.iter().map(|a| a.table.edition.name.clone()).collect();
+    let rows: Vec<HistoryRow> = view
+        .appearances
+        .iter()
+        .zip(cells)
+        .map(|(a, c)| HistoryRow {
+            edition: a.table.edition.name.clone(),
+            slug: a.table.edition.slug.clone(),
+            value: c.and_then(|(i, c)| c.value.map(|v| format_number(v, i.format))).unwrap_or_else(|| "—".into()),
+            level: c.map(|(i, c)| {
+                let l = c.level(i);
+                (l.label.clone(), badge_class(l.color))
+            }),
+        })
         .collect();
+    let points: Vec<LinePoint> = names
+        .iter()
+        .zip(cells)
+        .map(|(n, c)| {
+            let value = c.and_then(|(_, c)| c.value);
+            LinePoint { label: n.clone(), value, text: value.map(|v| format_number(v, ind.format)).unwrap_or_default() }
+        })
+        .collect();
+    let bands = bands_for(ind);
+    let band_note = if bands.is_empty() {
+        "Indicateur sans code couleur : pas de seuil à représenter.".to_string()
+    } else {
+        format!(
+            "Bandes de couleur : seuils des {} (édition {}, la plus récente de cette démarche) : {}. Le niveau de chaque édition, dans le tableau, suit les règles de cette édition.",
+            table.rules.name,
+            table.edition.name,
+            thresholds_text(ind)
+        )
+    };
+    let better = match ind.direction {
+        obs_domain::Direction::Higher => "plus la valeur est haute, mieux c'est",
+        obs_domain::Direction::Lower => "plus la valeur est basse, mieux c'est",
+    };
+    let values_text = rows.iter().map(|r| format!("{} : {}", r.edition, r.value)).collect::<Vec<_>>().join(" ; ");
+    let svg = charts::line_with_bands(
+        &format!("graphe-{slug}"),
+        &format!("{} : valeur de la démarche dans chaque édition", ind.label),
+        &format!("Courbe des valeurs par édition ({better}). {values_text}. {band_note}"),
+        &points,
+        &bands,
+        &axis_for(ind.format),
+    );
+    NumericHistory {
+        bands_note: band_note,
+        slug,
+        label: ind.label.clone(),
+        svg,
+        rows,
+    }
+}
+
+async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
+    let view: DemarcheView = s.app.demarche(&Actor::Public, id).await?;
+    let table = &view.latest().table;
+    let m = view.member();
+    let demo = view.appearances.iter().any(|a| a.table.edition.demo);
+    let identity = identity(id, &view);
+    let url = m.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let url_text = if url.is_none() { m.url.clone().filter(|u| !u.is_empty()) } else { None };
+
+    let indicators = indicator_rows(&view);
 
     // History across editions.
-    let names: Vec<String> = view.appearances.iter().map(|a| a.table.edition.name.clone()).collect();
     let mut numeric = Vec::new();
     let mut label_columns = Vec::new();
     let mut label_slugs = Vec::new();
@@ -330,59 +400,7 @@ async fn page(s: &AppState, id: i64) -> Result<Html<String>, PageError> {
             unmeasured.push(ind.label.clone());
             continue;
         }
-        let rows: Vec<HistoryRow> = view
-            .appearances
-            .iter()
-            .zip(&cells)
-            .map(|(a, c)| HistoryRow {
-                edition: a.table.edition.name.clone(),
-                slug: a.table.edition.slug.clone(),
-                value: c.and_then(|(i, c)| c.value.map(|v| format_number(v, i.format))).unwrap_or_else(|| "—".into()),
-                level: c.map(|(i, c)| {
-                    let l = c.level(i);
-                    (l.label.clone(), badge_class(l.color))
-                }),
-            })
-            .collect();
-        let points: Vec<LinePoint> = names
-            .iter()
-            .zip(&cells)
-            .map(|(n, c)| {
-                let value = c.and_then(|(_, c)| c.value);
-                LinePoint { label: n.clone(), value, text: value.map(|v| format_number(v, ind.format)).unwrap_or_default() }
-            })
-            .collect();
-        let bands = bands_for(&ind);
-        let band_note = if bands.is_empty() {
-            "Indicateur sans code couleur : pas de seuil à représenter.".to_string()
-        } else {
-            format!(
-                "Bandes de couleur : seuils des {} (édition {}, la plus récente de cette démarche) : {}. Le niveau de chaque édition, dans le tableau, suit les règles de cette édition.",
-                table.rules.name,
-                table.edition.name,
-                thresholds_text(&ind)
-            )
-        };
-        let better = match ind.direction {
-            obs_domain::Direction::Higher => "plus la valeur est haute, mieux c'est",
-            obs_domain::Direction::Lower => "plus la valeur est basse, mieux c'est",
-        };
-        let values_text = rows.iter().map(|r| format!("{} : {}", r.edition, r.value)).collect::<Vec<_>>().join(" ; ");
-        let svg = charts::line_with_bands(
-            &format!("graphe-{slug}"),
-            &format!("{} : valeur de la démarche dans chaque édition", ind.label),
-            &format!("Courbe des valeurs par édition ({better}). {values_text}. {band_note}"),
-            &points,
-            &bands,
-            &axis_for(ind.format),
-        );
-        numeric.push(NumericHistory {
-            bands_note: band_note,
-            slug,
-            label: ind.label.clone(),
-            svg,
-            rows,
-        });
+        numeric.push(numeric_history(&view, slug, &ind, &cells));
     }
     let label_rows = view
         .appearances
