@@ -358,3 +358,41 @@ pub(crate) fn audiences(joined: &str) -> Vec<String> {
 pub(crate) fn audiences_column(list: &[String]) -> String {
     list.iter().filter(|a| !a.is_empty()).map(String::as_str).collect::<Vec<_>>().join("|")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_values_round_trip_through_their_columns() {
+        for v in [RawValue::counted(7.96, 250), RawValue::number(99.5), RawValue::text("FranceConnect +")] {
+            let (n, t, c) = raw_columns(&v);
+            assert_eq!(raw_value(n, t, c).unwrap(), v);
+        }
+        // A row with both or neither column, or a label with a sample size, is not a raw value.
+        assert!(matches!(raw_value(None, None, None), Err(StoreError::Corrupt(_))));
+        assert!(matches!(raw_value(Some(1.0), Some("Oui".into()), None), Err(StoreError::Corrupt(_))));
+        assert!(matches!(raw_value(None, Some("Oui".into()), Some(3)), Err(StoreError::Corrupt(_))));
+        assert!(matches!(raw_value(Some(1.0), None, Some(-1)), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn windows_and_days_are_parsed_once_and_strictly() {
+        let w = window(Some("2025-01-01".into()), Some("2025-12-31".into())).unwrap().unwrap();
+        assert_eq!(window_columns(Some(w)), (Some("2025-01-01".into()), Some("2025-12-31".into())));
+        assert_eq!(window(None, None).unwrap(), None);
+        assert!(window(Some("2025-01-01".into()), None).is_err(), "half a window");
+        assert!(window(Some("2025-12-31".into()), Some("2025-01-01".into())).is_err(), "reversed");
+        assert!(day("31/12/2025").is_err());
+        assert_eq!(instant("2026-10-01T08:30:00Z").unwrap().to_string(), "2026-10-01T08:30:00Z");
+        assert!(instant("hier").is_err());
+    }
+
+    #[test]
+    fn audiences_are_a_list_above_the_store() {
+        let list = vec!["Particuliers".to_string(), "Professionnels".to_string()];
+        assert_eq!(audiences(&audiences_column(&list)), list);
+        assert!(audiences("").is_empty());
+        assert_eq!(audiences("|Particuliers||"), vec!["Particuliers".to_string()]);
+    }
+}
