@@ -356,3 +356,22 @@ both!(an_import_racing_a_publication_is_refused, |db| {
     let err = result.expect_err("the import must see the committed publication");
     assert!(matches!(err, AppError::Refused(_)) && err.to_string().contains("ne changent plus"), "{err}");
 });
+
+// Frozen values come back bit for bit (PostgreSQL writes them with COPY, SQLite with VALUES).
+both!(frozen_values_equal_the_draft_they_froze, |db| {
+    let app = &db.app;
+    edition(app, "exact", "2025").await;
+    app.import_dashlord(&op(), &data_dir().join("dashlord/2025-12-31"), "exact", &ImportOptions::default()).await.unwrap();
+    let csv = "Ref_Demarche;Nom_Demarche;Note_Satisfaction;Statut_En_ligne\nX1;Tab\there \\ back;7.123456789012345;Oui\n";
+    app.import_sheet(&op(), csv.as_bytes(), "x.csv", "exact", &ImportOptions::default()).await.unwrap();
+    app.publish(&op(), "exact").await.unwrap();
+    let draft = app.table(&op(), "exact", View::Draft).await.unwrap();
+    let frozen = app.table(&op(), "exact", View::Revision(1)).await.unwrap();
+    assert_eq!(draft.rows.len(), frozen.rows.len());
+    for (d, f) in draft.rows.iter().zip(&frozen.rows) {
+        assert_eq!(d.member, f.member);
+        assert_eq!(d.cells, f.cells, "{}", d.member.title);
+        let raws = |r: &obs_app::TableRow| r.raws.iter().map(|x| x.as_ref().map(|x| x.value.clone())).collect::<Vec<_>>();
+        assert_eq!(raws(d), raws(f), "{}", d.member.title);
+    }
+});

@@ -129,41 +129,29 @@ pub async fn insert_cells(conn: Conn<'_>, edition_id: i64, revision: i32, cells:
     }
     match conn {
         Conn::Postgres(c) => {
-            let n = cells.len();
-            let (mut ids, mut inds, mut nums, mut texts, mut counts, mut keys, mut mids) = (
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-            );
+            // The largest table of a publication: streamed with COPY (text format), one round trip.
+            let mut rows = String::with_capacity(cells.len() * 48);
             for x in cells {
                 let (num, text, count) = raw_columns(&x.value);
-                ids.push(x.demarche_id);
-                inds.push(x.indicator.as_str());
-                nums.push(num);
-                texts.push(text);
-                counts.push(count);
-                keys.push(x.level_key.as_str());
-                mids.push(x.measurement_id);
+                copy_field(&mut rows, Some(&edition_id.to_string()));
+                copy_field(&mut rows, Some(&revision.to_string()));
+                copy_field(&mut rows, Some(&x.demarche_id.to_string()));
+                copy_field(&mut rows, Some(&x.indicator));
+                copy_field(&mut rows, num.map(copy_float).as_deref());
+                copy_field(&mut rows, text.as_deref());
+                copy_field(&mut rows, count.map(|n| n.to_string()).as_deref());
+                copy_field(&mut rows, Some(&x.level_key));
+                copy_field(&mut rows, x.measurement_id.map(|n| n.to_string()).as_deref());
+                rows.pop();
+                rows.push('\n');
             }
-            sqlx::query(
-                "INSERT INTO revision_cells (edition_id, revision, demarche_id, indicator, value_num, value_text, sample_count, level_key, measurement_id) \
-                 SELECT $1, $2, * FROM UNNEST($3::int8[], $4::text[], $5::float8[], $6::text[], $7::int8[], $8::text[], $9::int8[])",
-            )
-            .bind(edition_id)
-            .bind(revision)
-            .bind(ids)
-            .bind(inds)
-            .bind(nums)
-            .bind(texts)
-            .bind(counts)
-            .bind(keys)
-            .bind(mids)
-            .execute(&mut *c)
-            .await?;
+            let mut copy = c
+                .copy_in_raw(
+                    "COPY revision_cells (edition_id, revision, demarche_id, indicator, value_num, value_text, sample_count, level_key, measurement_id) FROM STDIN",
+                )
+                .await?;
+            copy.send(rows.into_bytes()).await?;
+            copy.finish().await?;
         }
         Conn::Sqlite(c) => {
             for chunk in cells.chunks(3000) {
@@ -181,6 +169,36 @@ pub async fn insert_cells(conn: Conn<'_>, edition_id: i64, revision: i32, cells:
         }
     }
     Ok(())
+}
+
+/// Appends one field of a COPY text row, then a tab: `\N` for NULL, special characters escaped.
+fn copy_field(row: &mut String, value: Option<&str>) {
+    match value {
+        None => row.push_str("\\N"),
+        Some(v) => {
+            for ch in v.chars() {
+                match ch {
+                    '\\' => row.push_str("\\\\"),
+                    '\t' => row.push_str("\\t"),
+                    '\n' => row.push_str("\\n"),
+                    '\r' => row.push_str("\\r"),
+                    c => row.push(c),
+                }
+            }
+        }
+    }
+    row.push('\t');
+}
+
+/// A float as PostgreSQL reads it back exactly (shortest round-trip digits).
+fn copy_float(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        format!("{v:?}")
+    }
 }
 
 /// One revision header.
