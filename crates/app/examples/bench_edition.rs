@@ -5,8 +5,9 @@
 //! For each N (default 5000 and 50000): N démarches × 12 indicators are imported through the
 //! real spreadsheet importer (not timed), then `publish` (draft computation from raw values +
 //! freezing in one transaction) is timed, then `synthesis` of the published edition is timed
-//! (median of 200 calls). SQLite by default; `DATABASE_URL=postgres://…` benchmarks PostgreSQL
-//! (a throwaway database is created next to it).
+//! (median of 200 calls). Always on SQLite, and also on PostgreSQL when `DATABASE_URL` (or
+//! `TEST_DATABASE_URL`) is a `postgres://` URL (a throwaway database is created next to it), so
+//! one run prints both figures side by side.
 
 use std::time::Instant;
 
@@ -49,10 +50,15 @@ fn synthetic_csv(n: usize) -> String {
     s
 }
 
-async fn store(n: usize) -> (Store, Option<tempfile::TempDir>) {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => (Store::throwaway_postgres(&url, &format!("obs_bench_{n}")).await.unwrap(), None),
-        _ => {
+/// The PostgreSQL server to benchmark too, if one is configured.
+fn postgres_url() -> Option<String> {
+    ["DATABASE_URL", "TEST_DATABASE_URL"].into_iter().filter_map(|k| std::env::var(k).ok()).find(|u| u.starts_with("postgres"))
+}
+
+async fn store(postgres: Option<&str>, n: usize) -> (Store, Option<tempfile::TempDir>) {
+    match postgres {
+        Some(url) => (Store::throwaway_postgres(url, &format!("obs_bench_{n}_{}", std::process::id())).await.unwrap(), None),
+        None => {
             let dir = tempfile::tempdir().unwrap();
             let s = Store::connect(&dir.path().join("bench.db").to_string_lossy()).await.unwrap();
             s.migrate().await.unwrap();
@@ -61,47 +67,62 @@ async fn store(n: usize) -> (Store, Option<tempfile::TempDir>) {
     }
 }
 
+/// Imports (not timed), publishes and reads the synthesis of an N-démarche edition; returns the
+/// publication time in seconds.
+async fn run(postgres: Option<&str>, n: usize) -> f64 {
+    let op = Actor::Operator("bench".into());
+    let (store, _dir) = store(postgres, n).await;
+    let backend = format!("{:?}", store.backend());
+    let app = App::new(store, RuleBook::embedded());
+    app.create_edition(&op, EditionInput { slug: "bench".into(), name: "Bench".into(), ..Default::default() }).await.unwrap();
+    let csv = synthetic_csv(n);
+    let t = Instant::now();
+    let r = app.import_sheet(&op, csv.as_bytes(), "synthetique.csv", "bench", &ImportOptions::default()).await.unwrap();
+    let import_s = t.elapsed().as_secs_f64();
+    assert_eq!(r.demarches, n);
+    let t = Instant::now();
+    let rev = app.publish(&op, "bench").await.unwrap();
+    let publish_s = t.elapsed().as_secs_f64();
+    assert_eq!(rev.revision, 1);
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let s = app.synthesis(&Actor::Public, "bench").await.unwrap();
+        times.push(t.elapsed().as_secs_f64());
+        assert_eq!(s.demarches as usize, n);
+    }
+    times.sort_by(f64::total_cmp);
+    let median_ms = times[times.len() / 2] * 1000.0;
+    println!(
+        "{backend}: {n} démarches × 12 indicateurs ({} valeurs) — import {import_s:.2} s (non compté), compute + publish {publish_s:.3} s, synthèse publiée médiane {median_ms:.2} ms",
+        r.values
+    );
+    app.close().await;
+    publish_s
+}
+
 #[tokio::main]
 async fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![5_000, 50_000] } else { sizes };
-    let op = Actor::Operator("bench".into());
-    let mut first: Option<(usize, f64)> = None;
-    for n in sizes {
-        let (store, _dir) = store(n).await;
-        let backend = format!("{:?}", store.backend());
-        let app = App::new(store, RuleBook::embedded());
-        app.create_edition(&op, EditionInput { slug: "bench".into(), name: "Bench".into(), ..Default::default() }).await.unwrap();
-        let csv = synthetic_csv(n);
-        let t = Instant::now();
-        let r = app.import_sheet(&op, csv.as_bytes(), "synthetique.csv", "bench", &ImportOptions::default()).await.unwrap();
-        let import_s = t.elapsed().as_secs_f64();
-        assert_eq!(r.demarches, n);
-        let t = Instant::now();
-        let rev = app.publish(&op, "bench").await.unwrap();
-        let publish_s = t.elapsed().as_secs_f64();
-        assert_eq!(rev.revision, 1);
-        let mut times = Vec::new();
-        for _ in 0..200 {
-            let t = Instant::now();
-            let s = app.synthesis(&Actor::Public, "bench").await.unwrap();
-            times.push(t.elapsed().as_secs_f64());
-            assert_eq!(s.demarches as usize, n);
-        }
-        times.sort_by(f64::total_cmp);
-        let median_ms = times[times.len() / 2] * 1000.0;
-        println!(
-            "{backend}: {n} démarches × 12 indicateurs ({} valeurs) — import {import_s:.2} s (non compté), compute + publish {publish_s:.3} s, synthèse publiée médiane {median_ms:.2} ms",
-            r.values
-        );
-        match first {
-            None => first = Some((n, publish_s)),
-            Some((n0, p0)) => println!(
-                "  croissance : ×{:.1} démarches → ×{:.1} temps de publication (linéaire si ≤ ×{:.0})",
-                n as f64 / n0 as f64,
-                publish_s / p0,
-                n as f64 / n0 as f64 * 1.2
-            ),
+    let pg = postgres_url();
+    if pg.is_none() {
+        println!("(PostgreSQL ignoré : DATABASE_URL ou TEST_DATABASE_URL postgres://… non défini)");
+    }
+    let backends: Vec<Option<&str>> = std::iter::once(None).chain(pg.as_deref().map(Some)).collect();
+    for backend in backends {
+        let mut first: Option<(usize, f64)> = None;
+        for &n in &sizes {
+            let publish_s = run(backend, n).await;
+            match first {
+                None => first = Some((n, publish_s)),
+                Some((n0, p0)) => println!(
+                    "  croissance : ×{:.1} démarches → ×{:.1} temps de publication (linéaire si ≤ ×{:.0})",
+                    n as f64 / n0 as f64,
+                    publish_s / p0,
+                    n as f64 / n0 as f64 * 1.2
+                ),
+            }
         }
     }
 }

@@ -94,8 +94,8 @@ impl Entry {
     pub fn domaine(&self) -> Option<String> {
         none_if_empty(&self.domaine)
     }
-    /// Audiences, `|`-joined as stored.
-    pub fn audience(&self) -> String {
-        self.publics.split(';').map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("|")
+    /// Audiences (the catalogue separates them with `;`).
+    pub fn audiences(&self) -> Vec<String> {
+        self.publics.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
     }
 }

@@ -3,16 +3,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use obs_domain::{EditionState, Quarter, RuleSet};
-use obs_store::editions::{self, Edition, NewEdition};
-use obs_store::revisions::{self, FrozenCell, Revision};
+use obs_domain::record::parse_day;
+use obs_domain::{AuditEntry, DayRange, Edition, EditionState, Quarter, Revision, RuleSet};
+use obs_store::editions::{self, NewEdition};
+use obs_store::revisions::{self, FrozenCell};
 use obs_store::demarches::NewVersion;
 use obs_store::orgs::{self, OrgKind};
 use obs_store::{Lend, audit, measurements, now_utc};
 
 use crate::error::{AppError, Result};
 use crate::policy::{Action, Actor, Resource, Stage, authorize, permits};
-use crate::table::{EditionTable, Raw, classify_rows, raw_from_columns};
+use crate::table::{EditionTable, Raw, classify_rows};
 use crate::{App, rules};
 
 /// Fields of a new edition, as typed by a user.
@@ -55,14 +56,12 @@ fn valid_slug(s: &str) -> bool {
 }
 
 fn parse_date(s: &str, what: &str) -> Result<time::Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt)
-        .map_err(|_| AppError::Invalid(format!("{what} « {s} » invalide : format attendu AAAA-MM-JJ")))
+    parse_day(s).ok_or_else(|| AppError::Invalid(format!("{what} « {s} » invalide : format attendu AAAA-MM-JJ")))
 }
 
 /// Windows of spec/feedback.md FB-S.6 and spec/checks.md §2.5: feedback answers over the 12
 /// months ending at the cut-off day, probes over the 3 months ending at it (inclusive days).
-fn windows(cutoff: time::Date) -> ((String, String), (String, String)) {
+fn windows(cutoff: time::Date) -> (DayRange, DayRange) {
     let next = cutoff.next_day().unwrap_or(cutoff);
     let back = |months: u8| {
         let (mut y, mut m) = (next.year(), next.month() as u8);
@@ -78,8 +77,8 @@ fn windows(cutoff: time::Date) -> ((String, String), (String, String)) {
         let day = next.day().min(time::util::days_in_month(month, y));
         time::Date::from_calendar_date(y, month, day).unwrap_or(next)
     };
-    let iso = |d: time::Date| d.to_string();
-    ((iso(back(12)), iso(cutoff)), (iso(back(3)), iso(cutoff)))
+    let range = |from: time::Date| DayRange::new(from, cutoff).unwrap_or(DayRange { from: cutoff, to: cutoff });
+    (range(back(12)), range(back(3)))
 }
 
 impl App {
@@ -109,7 +108,7 @@ impl App {
             Some(c) => {
                 let d = parse_date(c, "date d'arrêt")?;
                 let (f, p) = windows(d);
-                (Some(d.to_string()), Some(f), Some(p))
+                (Some(d), Some(f), Some(p))
             }
             None => (None, None, None),
         };
@@ -119,16 +118,12 @@ impl App {
         ] {
             if let Some((from, to)) = given {
                 let (a, b) = (parse_date(from, what)?, parse_date(to, what)?);
-                if a > b {
-                    return Err(AppError::Invalid(format!("{what} : le début ({a}) est après la fin ({b})")));
-                }
-                *slot = Some((a.to_string(), b.to_string()));
+                let range = DayRange::new(a, b)
+                    .ok_or_else(|| AppError::Invalid(format!("{what} : le début ({a}) est après la fin ({b})")))?;
+                *slot = Some(range);
             }
         }
-        let quarter = quarter.or_else(|| {
-            let d = cutoff.as_deref().and_then(|c| parse_date(c, "").ok())?;
-            Some(Quarter::of_month(d.year(), d.month() as u8).to_string())
-        });
+        let quarter = quarter.or_else(|| cutoff.map(|d| Quarter::of_month(d.year(), d.month() as u8).to_string()));
         let mut tx = self.store.begin().await?;
         let new = NewEdition {
             slug: input.slug.clone(),
@@ -165,7 +160,7 @@ impl App {
     }
 
     /// The audit trail of an edition (imports, state changes, publications), newest first.
-    pub async fn journal(&self, actor: &Actor, slug: &str) -> Result<Vec<obs_store::audit::AuditEntry>> {
+    pub async fn journal(&self, actor: &Actor, slug: &str) -> Result<Vec<AuditEntry>> {
         authorize(actor, Action::ReadAudit, Resource::Observatory)?;
         let e = self.edition(actor, slug).await?;
         let mut h = self.store.conn().await?;
@@ -191,16 +186,15 @@ impl App {
         if !can_read(actor, &e) {
             return Err(AppError::NotFound(format!("édition « {} »", e.slug)));
         }
-        let state = state_of(&e)?;
         let view = match view {
-            View::Current if state.is_published() => View::Revision(e.current_revision),
+            View::Current if e.state.is_published() => View::Revision(e.current_revision),
             View::Current => View::Draft,
             v => v,
         };
         match view {
             View::Revision(n) => self.published_table(e, n).await,
             _ => {
-                authorize(actor, Action::Read, Resource::Edition(Stage::Live(state)))?;
+                authorize(actor, Action::Read, Resource::Edition(Stage::Live(e.state)))?;
                 let mut h = self.store.conn().await?;
                 let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
                 Ok(Arc::new(compute_draft(&mut h, e, rules).await?.0))
@@ -223,9 +217,7 @@ impl App {
         let cells = revisions::cells(h.conn(), e.id, revision).await?;
         let mut values: HashMap<i64, HashMap<String, Raw>> = HashMap::new();
         for c in cells {
-            if let Some(value) = raw_from_columns(c.value_num, c.value_text, c.sample_count) {
-                values.entry(c.demarche_id).or_default().insert(c.indicator, Raw { value, measurement_id: c.measurement_id });
-            }
+            values.entry(c.demarche_id).or_default().insert(c.indicator, Raw { value: c.value, measurement_id: c.measurement_id });
         }
         let (rows, errors) = classify_rows(&rules, members, &values);
         let table = Arc::new(EditionTable { edition: e, revision: Some(rev), rules, rows, errors });
@@ -242,9 +234,9 @@ impl App {
             return Err(AppError::Invalid("utilisez la publication pour publier une édition".into()));
         }
         let mut tx = self.store.begin().await?;
-        let e = editions::by_slug(tx.conn(), slug).await?;
-        state_of(&e)?.check_transition(to).map_err(AppError::Refused)?;
-        editions::set_state(tx.conn(), e.id, to.as_str(), e.current_revision, None, None).await?;
+        let e = editions::lock_by_slug(tx.conn(), slug).await?;
+        e.state.check_transition(to).map_err(AppError::Refused)?;
+        editions::set_state(tx.conn(), e.id, to, e.current_revision, None, None).await?;
         audit::record(tx.conn(), &actor.audit_name(), "edition.state", slug, to.as_str()).await?;
         let e = editions::by_slug(tx.conn(), slug).await?;
         tx.commit().await?;
@@ -260,11 +252,11 @@ impl App {
             return Err(AppError::Invalid("le motif de la correction est obligatoire".into()));
         }
         let mut tx = self.store.begin().await?;
-        let e = editions::by_slug(tx.conn(), slug).await?;
-        if !state_of(&e)?.is_published() {
+        let e = editions::lock_by_slug(tx.conn(), slug).await?;
+        if !e.state.is_published() {
             return Err(AppError::Refused(format!("l'édition « {slug} » n'est pas publiée : modifiez-la directement")));
         }
-        editions::set_state(tx.conn(), e.id, &e.state, e.current_revision, None, Some(reason)).await?;
+        editions::set_state(tx.conn(), e.id, e.state, e.current_revision, None, Some(reason)).await?;
         audit::record(tx.conn(), &actor.audit_name(), "edition.correction", slug, reason).await?;
         let e = editions::by_slug(tx.conn(), slug).await?;
         tx.commit().await?;
@@ -276,8 +268,8 @@ impl App {
     pub async fn publish(&self, actor: &Actor, slug: &str) -> Result<Revision> {
         authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         let mut tx = self.store.begin().await?;
-        let e = editions::by_slug(tx.conn(), slug).await?;
-        let state = state_of(&e)?;
+        let e = editions::lock_by_slug(tx.conn(), slug).await?;
+        let state = e.state;
         let (next_state, reason) = if state.is_published() {
             match &e.correction_reason {
                 Some(r) => (EditionState::Corrigee, Some(r.clone())),
@@ -312,7 +304,7 @@ impl App {
             revision,
             ruleset_hash: loaded.hash.clone(),
             reason: reason.clone(),
-            published_at: now.clone(),
+            published_at: now,
             synthesis_json: serde_json::to_string(&report).unwrap_or_default(),
         };
         // Freeze every latest raw value of the members (also those of indicators outside the rule
@@ -329,9 +321,7 @@ impl App {
                 level_key: level_key(by_id.get(&m.demarche_id).copied(), &m.indicator),
                 demarche_id: m.demarche_id,
                 indicator: m.indicator,
-                value_num: m.value_num,
-                value_text: m.value_text,
-                sample_count: m.sample_count,
+                value: m.value,
                 measurement_id: Some(m.id),
             })
             .collect();
@@ -339,15 +329,15 @@ impl App {
         // Membership of the observed list is dated: démarches of the previous published edition
         // that are not in this one leave the list on this edition's cut-off.
         if let Some(prev) = previous_published(&mut tx, &e).await? {
-            let left_on = e.cutoff.clone().unwrap_or_else(|| now[..10].to_string());
+            let left_on = e.cutoff.unwrap_or_else(|| now.date());
             for m in revisions::members(tx.conn(), prev.id, prev.current_revision).await? {
                 if !by_id.contains_key(&m.demarche_id) {
-                    obs_store::demarches::mark_left(tx.conn(), m.demarche_id, &left_on, &format!("absente de l'édition {}", e.slug)).await?;
+                    obs_store::demarches::mark_left(tx.conn(), m.demarche_id, left_on, &format!("absente de l'édition {}", e.slug)).await?;
                 }
             }
         }
         // The dated history of démarches records what was published, never draft values.
-        let valid_from = e.cutoff.clone().unwrap_or_else(|| now[..10].to_string());
+        let valid_from = e.cutoff.unwrap_or_else(|| now.date());
         let source = format!("édition {} révision {revision}", e.slug);
         let mut org_ids: HashMap<(OrgKind, String), i64> = HashMap::new();
         let mut ids = Vec::with_capacity(members.len());
@@ -371,7 +361,7 @@ impl App {
             .zip(&ids)
             .map(|(m, &(min, adm, dom))| NewVersion {
                 demarche_id: m.demarche_id,
-                valid_from: &valid_from,
+                valid_from,
                 title: &m.title,
                 ministere_id: min,
                 administration_id: adm,
@@ -382,11 +372,11 @@ impl App {
             })
             .collect();
         obs_store::demarches::put_versions(tx.conn(), &versions).await?;
-        revisions::put_ruleset(tx.conn(), &loaded.hash, &loaded.rules.id, &loaded.source, &now).await?;
+        revisions::put_ruleset(tx.conn(), &loaded.hash, &loaded.rules.id, &loaded.source, now).await?;
         revisions::insert(tx.conn(), &rev).await?;
         revisions::insert_members(tx.conn(), e.id, revision, &members).await?;
         revisions::insert_cells(tx.conn(), e.id, revision, &cells).await?;
-        editions::set_state(tx.conn(), e.id, next_state.as_str(), revision, Some(&now), None).await?;
+        editions::set_state(tx.conn(), e.id, next_state, revision, Some(now), None).await?;
         audit::record(
             tx.conn(),
             &actor.audit_name(),
@@ -406,19 +396,11 @@ async fn previous_published(src: &mut impl Lend, e: &Edition) -> Result<Option<E
     Ok(all
         .into_iter()
         .filter(|x| x.id != e.id && x.current_revision > 0 && x.cutoff.is_some() && x.cutoff < e.cutoff)
-        .max_by(|a, b| a.cutoff.cmp(&b.cutoff)))
+        .max_by_key(|x| x.cutoff))
 }
 
-fn can_read(actor: &Actor, e: &Edition) -> bool {
-    match EditionState::parse(&e.state) {
-        Some(s) if s.is_published() => true,
-        Some(s) => permits(actor, Action::Read, Resource::Edition(Stage::Live(s))),
-        None => false,
-    }
-}
-
-pub(crate) fn state_of(e: &Edition) -> Result<EditionState> {
-    EditionState::parse(&e.state).ok_or_else(|| AppError::Invalid(format!("état d'édition inconnu « {} »", e.state)))
+pub(crate) fn can_read(actor: &Actor, e: &Edition) -> bool {
+    e.state.is_published() || permits(actor, Action::Read, Resource::Edition(Stage::Live(e.state)))
 }
 
 /// Computes the draft table from the latest measurements of an edition; also returns those
@@ -432,9 +414,7 @@ pub(crate) async fn compute_draft(
     let latest = measurements::latest_values(src.conn(), e.id).await?;
     let mut values: HashMap<i64, HashMap<String, Raw>> = HashMap::new();
     for m in &latest {
-        if let Some(value) = raw_from_columns(m.value_num, m.value_text.clone(), m.sample_count) {
-            values.entry(m.demarche_id).or_default().insert(m.indicator.clone(), Raw { value, measurement_id: Some(m.id) });
-        }
+        values.entry(m.demarche_id).or_default().insert(m.indicator.clone(), Raw { value: m.value.clone(), measurement_id: Some(m.id) });
     }
     let (rows, errors) = classify_rows(&rules, members, &values);
     Ok((EditionTable { edition: e, revision: None, rules, rows, errors }, latest))
@@ -448,10 +428,10 @@ mod tests {
     fn windows_follow_the_cutoff() {
         let d = time::macros::date!(2025 - 12 - 31);
         let (f, p) = windows(d);
-        assert_eq!(f, ("2025-01-01".to_string(), "2025-12-31".to_string()));
-        assert_eq!(p, ("2025-10-01".to_string(), "2025-12-31".to_string()));
+        assert_eq!((f.from.to_string(), f.to.to_string()), ("2025-01-01".to_string(), "2025-12-31".to_string()));
+        assert_eq!((p.from.to_string(), p.to.to_string()), ("2025-10-01".to_string(), "2025-12-31".to_string()));
         let (f, _) = windows(time::macros::date!(2024 - 02 - 28));
-        assert_eq!(f.0, "2023-02-28");
+        assert_eq!(f.from.to_string(), "2023-02-28");
     }
 
     #[test]

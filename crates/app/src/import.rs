@@ -9,16 +9,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use obs_domain::{RawValue, RuleSet, classify};
+use obs_domain::record::parse_day;
+use obs_domain::{DayRange, Edition, Member, RawValue, RuleSet, ValueSource, classify};
 use obs_formats::{ParsedValue, Problem, Severity, SnapshotSource};
 use obs_store::demarches::{self, ExternalId};
-use obs_store::editions::{self, Edition, Member};
-use obs_store::measurements::{self, NewMeasurement, Source};
+use obs_store::editions;
+use obs_store::measurements::{self, NewMeasurement};
 use obs_store::{Tx, audit, now_utc};
 
 use crate::App;
 use crate::catalogue::Catalogue;
-use crate::editions::state_of;
 use crate::error::{AppError, Result};
 use crate::policy::{Action, Actor, Resource, authorize};
 
@@ -63,13 +63,35 @@ struct Incoming {
     administration: Option<String>,
     domaine: Option<String>,
     url: Option<String>,
-    audience: String,
+    audiences: Vec<String>,
     volume_total: Option<f64>,
     volume_online: Option<f64>,
     feedback_button: Option<bool>,
-    values: Vec<ParsedValue>,
-    source: Source,
+    values: Vec<Sourced>,
     place: String,
+}
+
+/// What a parser produced, ready for the persist step.
+struct Parsed {
+    items: Vec<Incoming>,
+    problems: Vec<Problem>,
+    /// Audit action and input (`import.sheet FILE`).
+    label: String,
+    /// Whether a row with an error is left out whole (spreadsheets) under `skip_invalid`.
+    whole_rows: bool,
+}
+
+/// A parsed value and where it comes from (the input file, or the catalogue's declarations).
+#[derive(Debug, Clone)]
+struct Sourced {
+    parsed: ParsedValue,
+    source: ValueSource,
+}
+
+impl Sourced {
+    fn all(values: Vec<ParsedValue>, source: ValueSource) -> Vec<Sourced> {
+        values.into_iter().map(|parsed| Sourced { parsed, source }).collect()
+    }
 }
 
 fn error(file: &str, place: Option<String>, column: Option<String>, message: String) -> Problem {
@@ -79,7 +101,7 @@ fn error(file: &str, place: Option<String>, column: Option<String>, message: Str
 /// Classifies every value under the rules; drops and reports those that match no level.
 fn check_values(rules: &RuleSet, items: &mut [Incoming], problems: &mut Vec<Problem>) {
     for item in items.iter_mut() {
-        item.values.retain(|v| {
+        item.values.retain(|Sourced { parsed: v, .. }| {
             let Some(ind) = rules.indicator(&v.indicator) else { return true };
             match classify(ind, Some(&v.value), |_| None) {
                 Ok(_) => true,
@@ -98,39 +120,37 @@ fn apply_catalogue(item: &mut Incoming, cat: &Catalogue) {
     item.ministere = item.ministere.take().or_else(|| e.ministere());
     item.administration = item.administration.take().or_else(|| e.administration());
     item.domaine = item.domaine.take().or_else(|| e.domaine());
-    if item.audience.is_empty() {
-        item.audience = e.audience();
+    if item.audiences.is_empty() {
+        item.audiences = e.audiences();
     }
     item.volume_total = item.volume_total.or(e.volume_total);
     item.volume_online = item.volume_online.or(e.volume_en_ligne);
     for (slug, label) in [("online", &e.statut_en_ligne), ("auth", &e.franceconnect)] {
-        if !label.trim().is_empty() && !item.values.iter().any(|v| v.indicator == slug) {
-            item.values.push(ParsedValue {
-                indicator: slug.to_string(),
-                value: RawValue::text(label.trim()),
-                file: "data/demo-catalogue.csv".to_string(),
-                place: Some(format!("identifiant {}", e.jdma_id)),
-                column: None,
-                window: None,
+        if !label.trim().is_empty() && !item.values.iter().any(|v| v.parsed.indicator == slug) {
+            // The catalogue records what ministries declare.
+            item.values.push(Sourced {
+                parsed: ParsedValue {
+                    indicator: slug.to_string(),
+                    value: RawValue::text(label.trim()),
+                    file: "data/demo-catalogue.csv".to_string(),
+                    place: Some(format!("identifiant {}", e.jdma_id)),
+                    column: None,
+                    window: None,
+                },
+                source: ValueSource::Ministere,
             });
         }
     }
 }
 
 impl App {
+    /// Reads the edition to import into and refuses early when it no longer accepts values
+    /// (the check is repeated, under lock, in the transaction that writes: see `persist`).
     async fn writable_edition(&self, actor: &Actor, slug: &str) -> Result<Edition> {
         authorize(actor, Action::ManageEditions, Resource::Observatory)?;
         let mut h = self.store.conn().await?;
         let e = editions::by_slug(h.conn(), slug).await?;
-        let state = state_of(&e)?;
-        if !state.accepts_measurements() && e.correction_reason.is_none() {
-            return Err(AppError::Refused(format!(
-                "l'édition « {slug} » est {} (révision {}) : ses valeurs ne changent plus. \
-                 Pour la corriger, ouvrez d'abord une correction : observatoire edition correct {slug} --reason \"…\"",
-                state.as_str(),
-                e.current_revision
-            )));
-        }
+        check_writable(&e)?;
         Ok(e)
     }
 
@@ -152,8 +172,7 @@ impl App {
                 jdma_id: i64::try_from(f.product_id).ok(),
                 url: f.url,
                 feedback_button: f.feedback_button,
-                values: f.values,
-                source: Source::Import,
+                values: Sourced::all(f.values, ValueSource::Import),
                 place: format!("dossier {}", f.product_id),
                 ..Incoming::default()
             })
@@ -164,7 +183,7 @@ impl App {
         let label = format!("import.dashlord {source}");
         // A folder with an unreadable file is still a démarche of the edition (the file counts as
         // empty), so folders are never dropped whole.
-        self.persist(actor, e, items, problems.split_off(0), opts, &label, false).await
+        self.persist(actor, e, Parsed { items, problems: problems.split_off(0), label, whole_rows: false }, opts).await
     }
 
     /// Imports the working spreadsheet (CSV or XLSX bytes) into an edition.
@@ -199,12 +218,11 @@ impl App {
                 administration: r.administration,
                 domaine: r.domaine,
                 url: r.url,
-                audience: r.audience.join("|"),
+                audiences: r.audience,
                 volume_total: r.volume_total,
                 volume_online: r.volume_online,
                 feedback_button: r.feedback_button,
-                values: r.values,
-                source: Source::Ministere,
+                values: Sourced::all(r.values, ValueSource::Ministere),
                 place: format!("ligne {}", r.row),
             });
         }
@@ -212,19 +230,12 @@ impl App {
             items.iter_mut().for_each(|i| apply_catalogue(i, cat));
         }
         let label = format!("import.sheet {file_name}");
-        self.persist(actor, e, items, problems, opts, &label, true).await
+        self.persist(actor, e, Parsed { items, problems, label, whole_rows: true }, opts).await
     }
 
-    async fn persist(
-        &self,
-        actor: &Actor,
-        e: Edition,
-        mut items: Vec<Incoming>,
-        mut problems: Vec<Problem>,
-        opts: &ImportOptions,
-        label: &str,
-        whole_rows: bool,
-    ) -> Result<ImportReport> {
+    async fn persist(&self, actor: &Actor, e: Edition, parsed: Parsed, opts: &ImportOptions) -> Result<ImportReport> {
+        let Parsed { mut items, mut problems, label, whole_rows } = parsed;
+        let label = label.as_str();
         let rules = self.rules.get(&e.ruleset_id)?.rules.clone();
         check_values(&rules, &mut items, &mut problems);
         if opts.skip_invalid && whole_rows {
@@ -244,6 +255,13 @@ impl App {
         let author = actor.audit_name();
         let total = items.len() as u64;
         let mut tx = self.store.begin().await?;
+        // The state may have changed since it was first read (a publication in between): check
+        // it again with the edition locked, in the transaction that writes the values.
+        let locked = editions::lock_by_slug(tx.conn(), &e.slug).await?;
+        check_writable(&locked)?;
+        if locked.ruleset_id != e.ruleset_id {
+            return Err(AppError::Refused(format!("le jeu de règles de l'édition « {} » a changé pendant l'import : relancez-le", e.slug)));
+        }
         let (mut created, mut values) = (0, 0);
         let mut members = Vec::with_capacity(items.len());
         let mut rows = Vec::new();
@@ -265,7 +283,7 @@ impl App {
                 Err(message) => {
                     problems.push(Problem {
                         severity: Severity::Error,
-                        file: item.values.first().map(|v| v.file.clone()).unwrap_or_else(|| label.to_string()),
+                        file: item.values.first().map(|v| v.parsed.file.clone()).unwrap_or_else(|| label.to_string()),
                         place: Some(item.place.clone()),
                         column: None,
                         message,
@@ -305,34 +323,27 @@ impl App {
                 administration: keep(&item.administration, existing.as_ref().map(|m| &m.administration)),
                 domaine: keep(&item.domaine, existing.as_ref().map(|m| &m.domaine)),
                 url: keep(&item.url, existing.as_ref().map(|m| &m.url)),
-                audience: if item.audience.is_empty() {
-                    existing.as_ref().map(|m| m.audience.clone()).unwrap_or_default()
+                audiences: if item.audiences.is_empty() {
+                    existing.as_ref().map(|m| m.audiences.clone()).unwrap_or_default()
                 } else {
-                    item.audience.clone()
+                    item.audiences.clone()
                 },
                 volume_total: item.volume_total.or(existing.as_ref().and_then(|m| m.volume_total)),
                 volume_online: item.volume_online.or(existing.as_ref().and_then(|m| m.volume_online)),
                 feedback_button: item.feedback_button.or(existing.as_ref().and_then(|m| m.feedback_button)),
             });
-            for v in &item.values {
-                let (num, text, count) = match &v.value {
-                    RawValue::Number { value, count } => (Some(*value), None, count.and_then(|c| i64::try_from(c).ok())),
-                    RawValue::Text(t) => (None, Some(t.clone()), None),
-                };
+            for Sourced { parsed: v, source } in &item.values {
                 rows.push(NewMeasurement {
                     demarche_id: id,
                     indicator: v.indicator.clone(),
-                    value_num: num,
-                    value_text: text,
-                    sample_count: count,
-                    source: if v.file.ends_with("demo-catalogue.csv") { Source::Ministere } else { item.source },
+                    value: v.value.clone(),
+                    source: *source,
                     source_ref: Some(match (&v.place, &v.column) {
                         (Some(p), Some(c)) => format!("{} ({p}, {c})", v.file),
                         (Some(p), None) => format!("{} ({p})", v.file),
                         _ => v.file.clone(),
                     }),
-                    window_from: v.window.as_ref().map(|w| w.0.clone()),
-                    window_to: v.window.as_ref().map(|w| w.1.clone()),
+                    window: v.window.as_ref().map(|(from, to)| day_range(from, to)).transpose()?,
                     author: author.clone(),
                 });
                 values += 1;
@@ -342,7 +353,7 @@ impl App {
             }
         }
         editions::put_members(tx.conn(), e.id, &members).await?;
-        measurements::insert(tx.conn(), e.id, &rows, &now).await?;
+        measurements::insert(tx.conn(), e.id, &rows, now).await?;
         let detail = format!(
             "{} démarches ({created} créées), {values} valeurs, {} problème(s)",
             members.len(),
@@ -352,6 +363,27 @@ impl App {
         tx.commit().await?;
         Ok(ImportReport { edition: e.slug, demarches: members.len(), created, values, problems })
     }
+}
+
+/// Refuses values for an edition that no longer accepts them (published, no correction open).
+fn check_writable(e: &Edition) -> Result<()> {
+    if e.accepts_measurements() {
+        return Ok(());
+    }
+    let slug = &e.slug;
+    Err(AppError::Refused(format!(
+        "l'édition « {slug} » est {} (révision {}) : ses valeurs ne changent plus. \
+         Pour la corriger, ouvrez d'abord une correction : observatoire edition correct {slug} --reason \"…\"",
+        e.state.as_str(),
+        e.current_revision
+    )))
+}
+
+/// The window of a parsed value (ISO days from the parsers).
+fn day_range(from: &str, to: &str) -> Result<DayRange> {
+    let invalid = || AppError::Invalid(format!("période de mesure invalide : du « {from} » au « {to} »"));
+    let (a, b) = (parse_day(from).ok_or_else(invalid)?, parse_day(to).ok_or_else(invalid)?);
+    DayRange::new(a, b).ok_or_else(invalid)
 }
 
 /// Finds the démarche of an incoming row by its external ids, or creates it.

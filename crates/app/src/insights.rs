@@ -8,7 +8,7 @@ use obs_domain::synthesis::{Synthesis, synthesize};
 use crate::App;
 use crate::editions::View;
 use crate::error::Result;
-use crate::model::Edition;
+use obs_domain::Edition;
 use crate::policy::Actor;
 use crate::publication::GroupBy;
 use crate::table::{EditionTable, TableRow};

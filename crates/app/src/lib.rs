@@ -25,6 +25,7 @@ pub mod import;
 mod insights;
 pub mod policy;
 mod publication;
+pub mod query;
 pub mod rules;
 mod table;
 
@@ -34,24 +35,25 @@ pub use error::{AppError, Result};
 pub use import::{ImportOptions, ImportReport};
 pub use insights::{EvolutionPoint, Scope, group_names, scope_synthesis};
 pub use obs_store::{PoolStats, Store};
-/// Storage types that cross into the web layer (plain data).
+/// The records use cases return: typed domain data (parsed once by the store), never storage
+/// rows, re-exported here so callers need not name `obs_domain` for them.
 pub mod model {
-    pub use obs_store::demarches::{Demarche, Version};
-    pub use obs_store::editions::{Edition, Member};
-    pub use obs_store::measurements::Measurement;
-    pub use obs_store::revisions::Revision;
+    pub use obs_domain::{AuditEntry, DayRange, Demarche, Edition, Instant, Measurement, Member, Revision, ValueSource, Version};
 }
 pub use policy::Actor;
-pub use publication::{ExportFormat, GroupBy, GroupSynthesis, SynthesisReport, export_table, group_syntheses};
+pub use obs_formats::ExportFormat;
+pub use publication::{GroupBy, GroupSynthesis, SynthesisReport, export_table, group_syntheses};
+pub use query::{TablePage, TableQuery, TableRequest};
 pub use rules::{LoadedRules, RuleBook};
 pub use table::{EditionTable, Raw, TableRow};
 
 /// The application: storage, rules and a cache of published (immutable) tables.
+///
+/// Its storage and rule book are private: callers (web, command line, jobs) go through its use
+/// cases only, so every read and write passes the policy and the typed boundary.
 pub struct App {
-    /// The database.
-    pub store: Store,
-    /// Known rule sets.
-    pub rules: RuleBook,
+    store: Store,
+    rules: RuleBook,
     published: Mutex<HashMap<(i64, i32), Arc<EditionTable>>>,
 }
 
@@ -64,5 +66,20 @@ impl App {
     /// The database pool's figures, for monitoring.
     pub fn pool_stats(&self) -> PoolStats {
         self.store.pool_stats()
+    }
+
+    /// Every known rule set (public documentation: methodology page, rules API).
+    pub fn rulesets(&self) -> impl Iterator<Item = &LoadedRules> {
+        self.rules.all()
+    }
+
+    /// One known rule set by id, with a French error listing the known ones.
+    pub fn ruleset(&self, id: &str) -> Result<&LoadedRules> {
+        self.rules.get(id)
+    }
+
+    /// Closes the database pool (end of a command).
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 }

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use obs_domain::Edition;
 use obs_domain::diff::{DiffRow, EditionDiff, diff};
 use obs_domain::synthesis::{Headline, Synthesis, headline, synthesize};
+use obs_formats::ExportFormat;
 use obs_formats::export::{ExportEdition, ExportMeta, ExportRow};
 
 use crate::App;
@@ -92,55 +94,6 @@ pub struct GroupSynthesis {
     pub synthesis: Synthesis,
 }
 
-/// Which export to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// CSV, UTF-8 with BOM, `;` (French Excel).
-    Csv,
-    /// CSV, UTF-8 without BOM, `,` (programs).
-    CsvComma,
-    /// XLSX workbook.
-    Xlsx,
-    /// JSON document.
-    Json,
-    /// Table Schema of the CSV.
-    Schema,
-}
-
-impl ExportFormat {
-    /// Parses a format name.
-    pub fn parse(s: &str) -> Option<ExportFormat> {
-        match s {
-            "csv" => Some(ExportFormat::Csv),
-            "csv-virgule" | "csv-comma" => Some(ExportFormat::CsvComma),
-            "xlsx" => Some(ExportFormat::Xlsx),
-            "json" => Some(ExportFormat::Json),
-            "schema" | "schema.json" => Some(ExportFormat::Schema),
-            _ => None,
-        }
-    }
-
-    /// MIME type.
-    pub fn mime(self) -> &'static str {
-        match self {
-            ExportFormat::Csv | ExportFormat::CsvComma => "text/csv; charset=utf-8",
-            ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ExportFormat::Json | ExportFormat::Schema => "application/json",
-        }
-    }
-
-    /// File name suffix.
-    pub fn file_suffix(self) -> &'static str {
-        match self {
-            ExportFormat::Csv => ".csv",
-            ExportFormat::CsvComma => "-virgule.csv",
-            ExportFormat::Xlsx => ".xlsx",
-            ExportFormat::Json => ".json",
-            ExportFormat::Schema => "-schema.json",
-        }
-    }
-}
-
 /// Synthesis per group, sorted by group name.
 pub fn group_syntheses(table: &EditionTable, by: GroupBy) -> Vec<GroupSynthesis> {
     let mut groups: BTreeMap<String, Vec<&TableRow>> = BTreeMap::new();
@@ -180,7 +133,7 @@ impl App {
     /// computed once at publication.
     pub async fn synthesis(&self, actor: &Actor, slug: &str) -> Result<SynthesisReport> {
         let e = self.edition(actor, slug).await?;
-        if e.current_revision > 0 && obs_domain::EditionState::parse(&e.state).is_some_and(|s| s.is_published()) {
+        if e.current_revision > 0 && e.state.is_published() {
             let mut h = self.store.conn().await?;
             let rev = obs_store::revisions::get(h.conn(), e.id, e.current_revision).await?;
             return serde_json::from_str(&rev.synthesis_json)
@@ -204,10 +157,10 @@ impl App {
         actor: &Actor,
         a: &str,
         b: &str,
-    ) -> Result<(obs_store::editions::Edition, obs_store::editions::Edition)> {
+    ) -> Result<(Edition, Edition)> {
         let ea = self.edition(actor, a).await?;
         let eb = self.edition(actor, b).await?;
-        let key = |e: &obs_store::editions::Edition| (e.cutoff.clone(), e.created_at.clone(), e.id);
+        let key = |e: &Edition| (e.cutoff, e.created_at, e.id);
         Ok(if key(&ea) <= key(&eb) { (ea, eb) } else { (eb, ea) })
     }
 
@@ -236,8 +189,8 @@ pub fn export_table(table: &EditionTable, format: ExportFormat) -> Result<Vec<u8
         quarter: e.quarter.clone(),
         ruleset_id: table.rules.id.clone(),
         revision: table.revision.as_ref().and_then(|r| u32::try_from(r.revision).ok()),
-        state: e.state.clone(),
-        published_at: table.revision.as_ref().map(|r| r.published_at.clone()),
+        state: e.state.as_str().to_string(),
+        published_at: table.revision.as_ref().map(|r| r.published_at.to_string()),
         demo: e.demo,
     };
     let rows = table
@@ -250,7 +203,7 @@ pub fn export_table(table: &EditionTable, format: ExportFormat) -> Result<Vec<u8
             administration: r.member.administration.clone(),
             domaine: r.member.domaine.clone(),
             url: r.member.url.clone(),
-            audience: r.member.audience.split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+            audience: r.member.audiences.clone(),
             volume_total: r.member.volume_total,
             volume_online: r.member.volume_online,
             feedback_button: r.member.feedback_button,

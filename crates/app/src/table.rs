@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use obs_domain::{Cell, RawValue, RuleSet, classify};
-use obs_store::editions::{Edition, Member};
-use obs_store::revisions::Revision;
+use obs_domain::{Cell, Edition, Member, RawValue, Revision, RuleSet, classify};
 
 /// A raw value with its provenance, as shown on a démarche page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -104,13 +102,4 @@ pub(crate) fn classify_rows(
     // Row order (and so the order of every export) must not depend on the database collation.
     rows.sort_by(|a, b| a.title_key.cmp(&b.title_key).then(a.member.demarche_id.cmp(&b.member.demarche_id)));
     (rows, errors)
-}
-
-/// Builds a raw value from stored columns.
-pub(crate) fn raw_from_columns(num: Option<f64>, text: Option<String>, count: Option<i64>) -> Option<RawValue> {
-    match (num, text) {
-        (Some(value), _) => Some(RawValue::Number { value, count: count.and_then(|c| u64::try_from(c).ok()) }),
-        (None, Some(t)) => Some(RawValue::Text(t)),
-        (None, None) => None,
-    }
 }

@@ -20,8 +20,8 @@ fn security() -> Security {
     Security::for_tests(Clock::manual(time::macros::datetime!(2026-10-01 08:00 UTC)))
 }
 
-async fn catalogue(app: &App) {
-    let mut tx = app.store.begin().await.unwrap();
+async fn catalogue(store: &obs_store::Store) {
+    let mut tx = store.begin().await.unwrap();
     orgs::ensure(tx.conn(), OrgKind::Ministere, MINISTRY, None).await.unwrap();
     orgs::ensure(tx.conn(), OrgKind::Ministere, OTHER, None).await.unwrap();
     orgs::ensure(tx.conn(), OrgKind::Administration, "DGFiP", None).await.unwrap();
@@ -49,7 +49,7 @@ fn message(e: AppError) -> String {
 
 both!(accounts_are_validated_before_anything_is_written, |db| {
     let (app, sec) = (&db.app, security());
-    catalogue(app).await;
+    catalogue(&db.store).await;
     let created = app.create_user(&op(), &sec, account("Anne.Martin@Exemple.gouv.fr", RoleName::Ministere, &[MINISTRY, OTHER], Some(PASSWORD))).await.unwrap();
     assert_eq!(created.account.email, "anne.martin@exemple.gouv.fr");
     let mut both = vec![MINISTRY.to_string(), OTHER.to_string()];
@@ -86,7 +86,7 @@ both!(accounts_are_validated_before_anything_is_written, |db| {
         assert!(app.disable_user(actor, &sec, "lecteur@exemple.gouv.fr").await.is_err());
     }
     assert!(app.create_user(&admin, &sec, account("c@exemple.gouv.fr", RoleName::Testeur, &[], None)).await.is_ok());
-    let audit = obs_store::audit::for_subject(app.store.conn().await.unwrap().conn(), "compte:c@exemple.gouv.fr").await.unwrap();
+    let audit = obs_store::audit::for_subject(db.store.conn().await.unwrap().conn(), "compte:c@exemple.gouv.fr").await.unwrap();
     assert_eq!(audit[0].action, "compte.creation");
     assert_eq!(audit[0].actor, "compte:admin@exemple.gouv.fr");
 });
@@ -120,7 +120,7 @@ both!(set_password_links_work_once_within_the_hour, |db| {
 
 both!(authentication_tells_nothing_and_refuses_disabled_accounts, |db| {
     let (app, sec) = (&db.app, security());
-    catalogue(app).await;
+    catalogue(&db.store).await;
     let actor = user(app, &sec, "m@exemple.gouv.fr", RoleName::Ministere).await;
     let Actor::User(a) = &actor else { panic!("{actor:?}") };
     assert!(matches!(&a.role, Role::Ministere(m) if m.names().collect::<Vec<_>>() == [MINISTRY]));

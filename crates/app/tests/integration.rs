@@ -83,7 +83,7 @@ both!(publication_freezes_and_corrections_make_revisions, |db| {
     let r1 = app.publish(&op(), "p").await.unwrap();
     assert_eq!(r1.revision, 1);
     let e = app.edition(&op(), "p").await.unwrap();
-    assert_eq!(e.state, "publiée");
+    assert_eq!(e.state, obs_domain::EditionState::Publiee);
     // A published revision never changes.
     let again = app.publish(&op(), "p").await.unwrap_err();
     assert!(matches!(again, AppError::Refused(_)) && again.to_string().contains("ne change jamais"), "{again}");
@@ -100,7 +100,7 @@ both!(publication_freezes_and_corrections_make_revisions, |db| {
     let r2 = app.publish(&op(), "p").await.unwrap();
     assert_eq!(r2.revision, 2);
     assert_eq!(r2.reason.as_deref(), Some("Taux RGAA publié corrigé"));
-    assert_eq!(app.edition(&op(), "p").await.unwrap().state, "corrigée");
+    assert_eq!(app.edition(&op(), "p").await.unwrap().state, obs_domain::EditionState::Corrigee);
     let v1 = app.table(&op(), "p", View::Revision(1)).await.unwrap();
     let v2 = app.table(&op(), "p", View::Revision(2)).await.unwrap();
     let h = v1.rules.indicator_index("handicap").unwrap();
@@ -116,7 +116,7 @@ both!(frozen_rows_are_refused_by_the_database, |db| {
     app.import_dashlord(&op(), &data_dir().join("dashlord/2025-12-31"), "f", &ImportOptions::default()).await.unwrap();
     app.publish(&op(), "f").await.unwrap();
     // Even bypassing the application, the database refuses to change a frozen revision.
-    let mut tx = app.store.begin().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
     let res = match tx.conn() {
         obs_store::Conn::Sqlite(c) => sqlx::query("UPDATE revision_cells SET level_key = 'x'").execute(&mut *c).await.map(|_| ()),
         obs_store::Conn::Postgres(c) => sqlx::query("UPDATE revision_cells SET level_key = 'x'").execute(&mut *c).await.map(|_| ()),
@@ -134,7 +134,7 @@ both!(synthesis_lists_every_level_and_matches_the_table, |db| {
     assert_eq!(published.demarches, 253);
     assert_eq!(published.revision, Some(1));
     assert_eq!(draft.indicators, published.indicators, "stored synthesis equals the computed one");
-    let rules = app.rules.get("2025").unwrap().rules.clone();
+    let rules = app.ruleset("2025").unwrap().rules.clone();
     for (ind, s) in rules.indicators.iter().zip(&published.indicators) {
         assert_eq!(s.slug, ind.slug);
         assert_eq!(s.levels.len(), ind.levels.len(), "every level listed, even empty");
@@ -168,7 +168,7 @@ both!(changing_a_rule_file_moves_draft_levels_not_published_ones, |db| {
         .replacen("goal = true, min = 8.0 }", "goal = true, min = 9.0 }", 1)
         .replacen("min = 5.0, max = 8.0 }", "min = 5.0, max = 9.0 }", 1);
     std::fs::write(dir.path().join("2025.toml"), text).unwrap();
-    let app2 = obs_app::App::new(app.store.clone(), obs_app::RuleBook::with_dir(dir.path()).unwrap());
+    let app2 = obs_app::App::new(db.store.clone(), obs_app::RuleBook::with_dir(dir.path()).unwrap());
     let after = count_green(&app2.table(&op(), "r", View::Draft).await.unwrap());
     assert!(after < before, "draft levels follow the rule file ({before} → {after})");
     let published_after = count_green(&app2.table(&op(), "q", View::Current).await.unwrap());
@@ -265,7 +265,7 @@ both!(diff_and_exports_agree, |db| {
     let gone = d.left.first().expect("some démarches left between 2024 and 2025").demarche_id;
     let versions = app.demarche(&op(), gone).await.unwrap().versions;
     let last = versions.last().unwrap();
-    assert!(!last.observed && last.valid_from == "2025-12-31", "{versions:?}");
+    assert!(!last.observed && last.valid_from.to_string() == "2025-12-31", "{versions:?}");
     assert!(versions.iter().any(|v| v.observed));
     let csv = app.export(&op(), "2025-decembre", ExportFormat::Csv).await.unwrap();
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM");
@@ -298,7 +298,7 @@ both!(a_refused_publication_changes_nothing, |db| {
         .replace("{ key = \"fc_plus\", label = \"FranceConnect +\", color = \"blue\", goal = true, bucket = \"FranceConnect\", aliases = [\"FranceConnect Plus\"] },\n", "");
     assert!(!text.contains("fc_plus"));
     std::fs::write(dir.path().join("2025.toml"), text).unwrap();
-    let strict = obs_app::App::new(app.store.clone(), obs_app::RuleBook::with_dir(dir.path()).unwrap());
+    let strict = obs_app::App::new(db.store.clone(), obs_app::RuleBook::with_dir(dir.path()).unwrap());
     let err = strict.publish(&op(), "z").await.unwrap_err();
     assert!(matches!(err, AppError::Refused(_)) && err.to_string().contains("FranceConnect +"), "{err}");
     // Nothing changed: still a draft, no revision, and the table still computes.
@@ -329,4 +329,49 @@ both!(history_shows_published_versions_only, |db| {
     app.publish(&op(), "h").await.unwrap();
     let public = app.demarche(&obs_app::Actor::Public, id).await.unwrap();
     assert_eq!(public.versions.last().unwrap().title, "TITRE NON PUBLIÉ", "published corrections enter the history");
+});
+
+// Issue 6: the state check of an import and the writes it guards happen in one transaction.
+// A publication in flight (its transaction has changed the state but not committed yet) must
+// make a concurrent import wait and then refuse; reading the state before the transaction began
+// (as the importer once did) let the values into the published edition.
+both!(an_import_racing_a_publication_is_refused, |db| {
+    let app = &db.app;
+    edition(app, "course", "2025").await;
+    let mut tx = db.store.begin().await.unwrap();
+    let sql = "UPDATE editions SET state = 'publiée', current_revision = 1 WHERE slug = 'course'";
+    match tx.conn() {
+        obs_store::Conn::Sqlite(c) => sqlx::query(sql).execute(&mut *c).await.map(|_| ()),
+        obs_store::Conn::Postgres(c) => sqlx::query(sql).execute(&mut *c).await.map(|_| ()),
+    }
+    .unwrap();
+    let csv = "Ref_Demarche;Nom_Demarche;Statut_En_ligne\nC1;Course;Oui\n";
+    let (me, opts) = (op(), ImportOptions::default());
+    let import = app.import_sheet(&me, csv.as_bytes(), "course.csv", "course", &opts);
+    let publication = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tx.commit().await.unwrap();
+    };
+    let (result, ()) = tokio::join!(import, publication);
+    let err = result.expect_err("the import must see the committed publication");
+    assert!(matches!(err, AppError::Refused(_)) && err.to_string().contains("ne changent plus"), "{err}");
+});
+
+// Frozen values come back bit for bit (PostgreSQL writes them with COPY, SQLite with VALUES).
+both!(frozen_values_equal_the_draft_they_froze, |db| {
+    let app = &db.app;
+    edition(app, "exact", "2025").await;
+    app.import_dashlord(&op(), &data_dir().join("dashlord/2025-12-31"), "exact", &ImportOptions::default()).await.unwrap();
+    let csv = "Ref_Demarche;Nom_Demarche;Note_Satisfaction;Statut_En_ligne\nX1;Tab\there \\ back;7.123456789012345;Oui\n";
+    app.import_sheet(&op(), csv.as_bytes(), "x.csv", "exact", &ImportOptions::default()).await.unwrap();
+    app.publish(&op(), "exact").await.unwrap();
+    let draft = app.table(&op(), "exact", View::Draft).await.unwrap();
+    let frozen = app.table(&op(), "exact", View::Revision(1)).await.unwrap();
+    assert_eq!(draft.rows.len(), frozen.rows.len());
+    for (d, f) in draft.rows.iter().zip(&frozen.rows) {
+        assert_eq!(d.member, f.member);
+        assert_eq!(d.cells, f.cells, "{}", d.member.title);
+        let raws = |r: &obs_app::TableRow| r.raws.iter().map(|x| x.as_ref().map(|x| x.value.clone())).collect::<Vec<_>>();
+        assert_eq!(raws(d), raws(f), "{}", d.member.title);
+    }
 });

@@ -6,6 +6,15 @@
 
 use crate::ruleset::Format;
 
+/// A day in French, as the site writes it: « 1er octobre 2026 », « 31 décembre 2025 ».
+pub fn french_day(d: time::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ];
+    let day = if d.day() == 1 { "1er".to_string() } else { d.day().to_string() };
+    format!("{day} {} {}", MONTHS[usize::from(u8::from(d.month())) - 1], d.year())
+}
+
 /// Narrow no-break space (U+202F), used before "%" and as the thousands separator.
 pub const NNBSP: char = '\u{202f}';
 
@@ -118,6 +127,12 @@ pub fn format_delta_points(d: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_read_the_french_way() {
+        assert_eq!(french_day(time::macros::date!(2026 - 10 - 01)), "1er octobre 2026");
+        assert_eq!(french_day(time::macros::date!(2025 - 12 - 31)), "31 décembre 2025");
+    }
 
     #[test]
     fn truncates_instead_of_rounding() {

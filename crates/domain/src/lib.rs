@@ -9,6 +9,8 @@
 //! - [`display`] formats numbers the French way, truncating so a figure never contradicts its colour.
 //! - [`synthesis`] computes shares at goal, distributions, deltas and headline counts for any group.
 //! - [`diff`] compares two editions by démarche identity; [`EditionState`] is the publication life cycle.
+//! - [`record`] holds the typed records (editions, members, measurements, revisions) that the
+//!   storage layer returns once parsed.
 //!
 //! ```
 //! use obs_domain::{classify, RawValue, RuleSet};
@@ -26,6 +28,7 @@ mod classify;
 pub mod diff;
 pub mod display;
 mod edition;
+pub mod record;
 mod ruleset;
 pub mod synthesis;
 pub mod text;
@@ -34,4 +37,5 @@ mod value;
 pub use classify::{Cell, ClassifyError, classify};
 pub use edition::{EditionState, Quarter};
 pub use ruleset::{Color, Derived, Direction, Exclusion, Format, Indicator, Level, PointsPart, RuleSet, RuleSetError};
+pub use record::{AuditEntry, DayRange, Demarche, Edition, Instant, Measurement, Member, Revision, ValueSource, Version};
 pub use value::RawValue;

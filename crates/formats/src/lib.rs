@@ -35,6 +35,7 @@
 pub mod dashlord;
 mod dates;
 pub mod export;
+pub mod export_formats;
 mod numbers;
 pub mod problems;
 pub mod sheet;
@@ -46,5 +47,6 @@ pub use dashlord::{
 pub use export::{
     ExportEdition, ExportMeta, ExportRow, csv_columns, table_schema, to_csv, to_json, to_xlsx,
 };
+pub use export_formats::ExportFormat;
 pub use problems::{ParsedValue, Problem, Severity};
 pub use sheet::{ColumnMapping, SheetData, SheetRow, read_sheet};

@@ -114,7 +114,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Export(ExportCmd::Edition { slug, format, out }) => {
             let app = open(g).await?;
             let f = ExportFormat::parse(&format)
-                .ok_or_else(|| anyhow!("format « {format} » inconnu : csv, csv-virgule, xlsx, json ou schema"))?;
+                .ok_or_else(|| anyhow!("format « {format} » inconnu : {}", ExportFormat::cli_names()))?;
             let bytes = app.export(&operator(), &slug, f).await.map_err(explain)?;
             match out {
                 Some(path) => {
@@ -186,7 +186,7 @@ async fn refuse_unless_demo(path: &Path) -> Result<()> {
     let store = Store::connect(&path.to_string_lossy()).await.map_err(|_| refuse())?;
     let app = App::new(store, RuleBook::embedded());
     let editions = app.editions(&operator()).await.map_err(|_| refuse())?;
-    app.store.close().await;
+    app.close().await;
     if editions.iter().all(|e| e.demo) { Ok(()) } else { Err(refuse()) }
 }
 
@@ -225,7 +225,7 @@ async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {
                 for e in list {
                     println!(
                         "{:<20} {:<24} {:<13} règles {}  révision {}",
-                        e.slug, e.name, e.state, e.ruleset_id, e.current_revision
+                        e.slug, e.name, e.state.as_str(), e.ruleset_id, e.current_revision
                     );
                 }
             }
@@ -237,22 +237,22 @@ async fn edition(g: &Global, cmd: EditionCmd) -> Result<()> {
             if json {
                 let v = serde_json::json!({
                     "edition": e,
-                    "revisions": revs.iter().map(|r| serde_json::json!({"revision": r.revision, "published_at": r.published_at, "reason": r.reason, "ruleset_hash": r.ruleset_hash})).collect::<Vec<_>>(),
+                    "revisions": revs.iter().map(|r| serde_json::json!({"revision": r.revision, "published_at": r.published_at.to_string(), "reason": r.reason, "ruleset_hash": r.ruleset_hash})).collect::<Vec<_>>(),
                     "demarches": table.rows.len(),
                     "errors": table.errors,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 println!("Édition « {} » — {}", e.slug, e.name);
-                println!("  état : {} ; règles : {} ; trimestre : {}", e.state, e.ruleset_id, e.quarter.as_deref().unwrap_or("—"));
-                if let Some(c) = &e.cutoff {
+                println!("  état : {} ; règles : {} ; trimestre : {}", e.state.as_str(), e.ruleset_id, e.quarter.as_deref().unwrap_or("—"));
+                if let Some(c) = e.cutoff {
                     println!("  date d'arrêt : {c}");
                 }
-                if let (Some(a), Some(b)) = (&e.feedback_from, &e.feedback_to) {
-                    println!("  fenêtre des avis : {a} → {b}");
+                if let Some(w) = e.feedback_window {
+                    println!("  fenêtre des avis : {} → {}", w.from, w.to);
                 }
-                if let (Some(a), Some(b)) = (&e.probe_from, &e.probe_to) {
-                    println!("  fenêtre des sondes : {a} → {b}");
+                if let Some(w) = e.probe_window {
+                    println!("  fenêtre des sondes : {} → {}", w.from, w.to);
                 }
                 println!("  démarches : {}", table.rows.len());
                 for r in &revs {

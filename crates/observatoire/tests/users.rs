@@ -84,7 +84,7 @@ impl Target {
         rt.block_on(async {
             let app = App::new(Store::open(&self.url()).await.unwrap(), RuleBook::embedded());
             let ok = app.authenticate(&Security::new(None), email, password).await.is_ok();
-            app.store.close().await;
+            app.close().await;
             ok
         })
     }

@@ -18,7 +18,7 @@ pub enum StoreError {
         /// Latest migration this binary knows.
         expected: i64,
     },
-    /// A stored value this binary cannot read (an unknown role, a malformed instant).
+    /// A stored value this binary cannot read (a state, date, role or value column out of shape).
     #[error("donnée stockée illisible : {0}")]
     Corrupt(String),
     /// Any other database error.

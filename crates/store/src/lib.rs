@@ -19,7 +19,10 @@ use std::time::Duration;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use obs_domain::record::parse_day;
+use obs_domain::{DayRange, Instant, RawValue};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use time::Date;
 
 /// Runs `$body` with `$c` bound to the native connection and `$DB` to the database type.
 macro_rules! with_conn {
@@ -361,11 +364,107 @@ impl Store {
     }
 }
 
-/// Current UTC time as an RFC 3339 string (how instants are stored).
-pub fn now_utc() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+/// Current UTC instant, to the second (how instants are stamped).
+pub fn now_utc() -> Instant {
+    Instant::now()
+}
+
+/// Parses a stored RFC 3339 instant.
+pub(crate) fn instant(s: &str) -> Result<Instant> {
+    Instant::parse(s).ok_or_else(|| StoreError::Corrupt(format!("instant « {s} »")))
+}
+
+/// Parses a stored ISO day.
+pub(crate) fn day(s: &str) -> Result<Date> {
+    parse_day(s).ok_or_else(|| StoreError::Corrupt(format!("date « {s} »")))
+}
+
+/// Parses an optional stored ISO day.
+pub(crate) fn opt_day(s: Option<String>) -> Result<Option<Date>> {
+    s.as_deref().map(day).transpose()
+}
+
+/// Parses a stored inclusive window of days (both ends or neither).
+pub(crate) fn window(from: Option<String>, to: Option<String>) -> Result<Option<DayRange>> {
+    match (from, to) {
+        (None, None) => Ok(None),
+        (Some(a), Some(b)) => {
+            let (a, b) = (day(&a)?, day(&b)?);
+            DayRange::new(a, b).map(Some).ok_or_else(|| StoreError::Corrupt(format!("période du {a} au {b}")))
+        }
+        (a, b) => Err(StoreError::Corrupt(format!("période incomplète ({a:?}, {b:?})"))),
+    }
+}
+
+/// The two columns of a stored window.
+pub(crate) fn window_columns(w: Option<DayRange>) -> (Option<String>, Option<String>) {
+    w.map(|w| (w.from.to_string(), w.to.to_string())).unzip()
+}
+
+/// Rebuilds a raw value from its three stored columns (number + sample size, or label).
+pub(crate) fn raw_value(num: Option<f64>, text: Option<String>, count: Option<i64>) -> Result<RawValue> {
+    match (num, text) {
+        (Some(value), None) => {
+            let count = count.map(|c| u64::try_from(c).map_err(|_| StoreError::Corrupt(format!("effectif {c}")))).transpose()?;
+            Ok(RawValue::Number { value, count })
+        }
+        (None, Some(t)) if count.is_none() => Ok(RawValue::Text(t)),
+        (num, text) => Err(StoreError::Corrupt(format!("valeur brute ({num:?}, {text:?}, {count:?})"))),
+    }
+}
+
+/// The three stored columns of a raw value: number, label, sample size.
+pub(crate) fn raw_columns(v: &RawValue) -> (Option<f64>, Option<String>, Option<i64>) {
+    match v {
+        RawValue::Number { value, count } => (Some(*value), None, count.map(|c| i64::try_from(c).unwrap_or(i64::MAX))),
+        RawValue::Text(t) => (None, Some(t.clone()), None),
+    }
+}
+
+/// Audiences are stored in one column, `|`-separated; this is the only place that knows it.
+pub(crate) fn audiences(joined: &str) -> Vec<String> {
+    joined.split('|').filter(|a| !a.is_empty()).map(str::to_string).collect()
+}
+
+/// The stored form of a list of audiences.
+pub(crate) fn audiences_column(list: &[String]) -> String {
+    list.iter().filter(|a| !a.is_empty()).map(String::as_str).collect::<Vec<_>>().join("|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_values_round_trip_through_their_columns() {
+        for v in [RawValue::counted(7.96, 250), RawValue::number(99.5), RawValue::text("FranceConnect +")] {
+            let (n, t, c) = raw_columns(&v);
+            assert_eq!(raw_value(n, t, c).unwrap(), v);
+        }
+        // A row with both or neither column, or a label with a sample size, is not a raw value.
+        assert!(matches!(raw_value(None, None, None), Err(StoreError::Corrupt(_))));
+        assert!(matches!(raw_value(Some(1.0), Some("Oui".into()), None), Err(StoreError::Corrupt(_))));
+        assert!(matches!(raw_value(None, Some("Oui".into()), Some(3)), Err(StoreError::Corrupt(_))));
+        assert!(matches!(raw_value(Some(1.0), None, Some(-1)), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn windows_and_days_are_parsed_once_and_strictly() {
+        let w = window(Some("2025-01-01".into()), Some("2025-12-31".into())).unwrap().unwrap();
+        assert_eq!(window_columns(Some(w)), (Some("2025-01-01".into()), Some("2025-12-31".into())));
+        assert_eq!(window(None, None).unwrap(), None);
+        assert!(window(Some("2025-01-01".into()), None).is_err(), "half a window");
+        assert!(window(Some("2025-12-31".into()), Some("2025-01-01".into())).is_err(), "reversed");
+        assert!(day("31/12/2025").is_err());
+        assert_eq!(instant("2026-10-01T08:30:00Z").unwrap().to_string(), "2026-10-01T08:30:00Z");
+        assert!(instant("hier").is_err());
+    }
+
+    #[test]
+    fn audiences_are_a_list_above_the_store() {
+        let list = vec!["Particuliers".to_string(), "Professionnels".to_string()];
+        assert_eq!(audiences(&audiences_column(&list)), list);
+        assert!(audiences("").is_empty());
+        assert_eq!(audiences("|Particuliers||"), vec!["Particuliers".to_string()]);
+    }
 }

@@ -88,38 +88,38 @@ async fn editions_list_and_detail_with_the_sites_download_urls() {
     let slugs: Vec<&str> = list["editions"].as_array().unwrap().iter().map(|e| e["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs, ["2023-juin", "2024-septembre", SLUG]);
     let e = &list["editions"][2];
-    assert_eq!(e["name"], "Décembre 2025");
-    assert_eq!(e["quarter"], "2025-T4");
-    assert_eq!(e["cutoff"], "2025-12-31");
-    assert_eq!(e["windows"]["feedback"]["from"], "2025-01-01");
-    assert_eq!(e["windows"]["probes"]["to"], "2025-12-31");
-    assert_eq!(e["ruleset"], "2025");
-    assert_eq!(e["state"], "publiée");
-    assert_eq!(e["current_revision"], 1);
-    assert_eq!(e["demo"], true);
-    assert!(e["published_at"].is_string());
+    assert_eq!(e["nom"], "Décembre 2025");
+    assert_eq!(e["trimestre"], "2025-T4");
+    assert_eq!(e["date_arret"], "2025-12-31");
+    assert_eq!(e["fenetres"]["avis"]["debut"], "2025-01-01");
+    assert_eq!(e["fenetres"]["sondes"]["fin"], "2025-12-31");
+    assert_eq!(e["regles"], "2025");
+    assert_eq!(e["etat"], "publiée");
+    assert_eq!(e["revision_en_vigueur"], 1);
+    assert_eq!(e["demonstration"], true);
+    assert!(e["publiee_le"].is_string());
 
     let d = env.ok(&format!("/api/v1/editions/{SLUG}")).await;
     assert_eq!(d["slug"], SLUG);
     let revs = d["revisions"].as_array().unwrap();
     assert_eq!(revs.len(), 1);
-    assert_eq!(revs[0]["number"], 1);
-    assert!(revs[0]["reason"].is_null());
-    let hrefs: Vec<&str> = d["links"]["downloads"].as_array().unwrap().iter().map(|x| x["href"].as_str().unwrap()).collect();
+    assert_eq!(revs[0]["numero"], 1);
+    assert!(revs[0]["motif"].is_null());
+    let hrefs: Vec<&str> = d["liens"]["telechargements"].as_array().unwrap().iter().map(|x| x["href"].as_str().unwrap()).collect();
     let expected: Vec<String> = ["donnees.csv", "donnees-virgule.csv", "donnees.xlsx", "donnees.json", "schema.json"]
         .iter()
         .map(|f| format!("/editions/{SLUG}/telecharger/{f}"))
         .collect();
     assert_eq!(hrefs, expected);
-    assert_eq!(revs[0]["downloads"][0]["href"], format!("/editions/{SLUG}/telecharger/donnees.csv?revision=1"));
+    assert_eq!(revs[0]["telechargements"][0]["href"], format!("/editions/{SLUG}/telecharger/donnees.csv?revision=1"));
     // The links work.
-    for href in hrefs.iter().copied().chain([revs[0]["downloads"][3]["href"].as_str().unwrap()]) {
+    for href in hrefs.iter().copied().chain([revs[0]["telechargements"][3]["href"].as_str().unwrap()]) {
         assert_eq!(env.get(href).await.status, StatusCode::OK, "{href}");
     }
     for link in ["self", "demarches", "synthese"] {
-        env.ok(d["links"][link].as_str().unwrap()).await;
+        env.ok(d["liens"][link].as_str().unwrap()).await;
     }
-    assert_eq!(env.get(d["links"]["page"].as_str().unwrap()).await.status, StatusCode::OK);
+    assert_eq!(env.get(d["liens"]["page"].as_str().unwrap()).await.status, StatusCode::OK);
 }
 
 // ---------------------------------------------------------------- démarches
@@ -210,7 +210,7 @@ async fn filters_sort_and_pagination_are_those_of_the_page() {
             table.rows.iter().filter(|r| !ind.levels[r.cells[sat].level].goal && !ind.levels[r.cells[sat].level].is_gray()).count(),
         ),
         (format!("ministere={}", enc(&ministry)), table.rows.iter().filter(|r| r.member.ministere.as_deref() == Some(ministry.as_str())).count()),
-        ("public=particuliers".into(), table.rows.iter().filter(|r| r.member.audience.split('|').any(|a| a == "particuliers")).count()),
+        ("public=particuliers".into(), table.rows.iter().filter(|r| r.member.audiences.iter().any(|a| a == "particuliers")).count()),
         ("q=ZZZZ-aucune".into(), 0),
     ];
     for (qs, expected) in &cases {
@@ -259,7 +259,7 @@ async fn one_demarche_across_editions() {
         assert_eq!(api["niveau"], row.cells[i].level(ind).label.as_str());
         assert_eq!(api["valeur"].as_f64(), row.cells[i].value);
     }
-    assert_eq!(d["editions"][0]["ruleset"], "2023");
+    assert_eq!(d["editions"][0]["regles"], "2023");
     assert!(!d["versions"].as_array().unwrap().is_empty());
     assert_eq!(d["liens"]["page"], "/demarches/3");
     // The id of every row of the table leads to its démarche.
@@ -282,8 +282,8 @@ async fn synthesis_equals_the_use_cases_and_the_download() {
     assert!(s["groupe"].is_null() && s["nom"].is_null());
     assert_eq!(s["demarches"].as_u64().unwrap(), report.demarches);
     // The same document as `observatoire edition synthesis --json`.
-    assert_eq!(s["indicators"], serde_json::to_value(&report.indicators).unwrap());
-    for (api, i) in s["indicators"].as_array().unwrap().iter().zip(&report.indicators) {
+    assert_eq!(s["indicateurs"], serde_json::to_value(&report.indicators).unwrap());
+    for (api, i) in s["indicateurs"].as_array().unwrap().iter().zip(&report.indicators) {
         assert_eq!(api["at_goal"].as_u64().unwrap(), i.at_goal);
         assert_eq!(api["evaluated"].as_u64().unwrap(), i.evaluated);
         match i.share {
@@ -292,7 +292,7 @@ async fn synthesis_equals_the_use_cases_and_the_download() {
         }
     }
     let headline = env.app.headline(&Actor::Public, SLUG).await.unwrap();
-    assert_eq!(s["headline"], serde_json::to_value(&headline).unwrap());
+    assert_eq!(s["chiffres_cles"], serde_json::to_value(&headline).unwrap());
 
     // Groups: every ministry of the download's per-ministry synthesis, and a domain.
     let table = env.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
@@ -308,20 +308,20 @@ async fn synthesis_equals_the_use_cases_and_the_download() {
         assert_eq!(g["nom"], name);
         assert_eq!(g["demarches"], m["demarches"]);
         let mine = &groups.iter().find(|x| x.name == name).unwrap().synthesis;
-        assert_eq!(g["indicators"], serde_json::to_value(&mine.indicators).unwrap());
-        for i in g["indicators"].as_array().unwrap() {
+        assert_eq!(g["indicateurs"], serde_json::to_value(&mine.indicators).unwrap());
+        for i in g["indicateurs"].as_array().unwrap() {
             let slug = i["slug"].as_str().unwrap();
             assert_eq!(i["share"], m["indicateurs"][slug]["part_objectif"], "{name} {slug}");
             assert_eq!(i["at_goal"], m["indicateurs"][slug]["a_l_objectif"]);
             assert_eq!(i["evaluated"], m["indicateurs"][slug]["evaluees"]);
         }
         // The headline stays that of the whole edition.
-        assert_eq!(g["headline"], s["headline"]);
+        assert_eq!(g["chiffres_cles"], s["chiffres_cles"]);
     }
     let dom = env.ok(&format!("/api/v1/editions/{SLUG}/synthese?groupe=domaine&nom=Travail%20et%20emploi")).await;
     let expected = group_syntheses(&table, GroupBy::Domaine).into_iter().find(|g| g.name == "Travail et emploi").unwrap();
     assert_eq!(dom["demarches"].as_u64().unwrap(), expected.synthesis.demarches);
-    assert_eq!(dom["indicators"], serde_json::to_value(&expected.synthesis.indicators).unwrap());
+    assert_eq!(dom["indicateurs"], serde_json::to_value(&expected.synthesis.indicators).unwrap());
 }
 
 // ---------------------------------------------------------------- rules and diff
@@ -334,22 +334,22 @@ async fn rule_sets_and_diff() {
     assert_eq!(ids, ["2019", "2023", "2025"]);
     let r = env.ok("/api/v1/regles/2025").await;
     assert_eq!(r, list["regles"][2]);
-    let loaded = env.app.rules.get("2025").unwrap();
-    assert_eq!(r["hash"], loaded.hash.as_str());
-    assert_eq!(r["current"], true);
+    let loaded = env.app.ruleset("2025").unwrap();
+    assert_eq!(r["empreinte"], loaded.hash.as_str());
+    assert_eq!(r["en_vigueur"], true);
     assert_eq!(r["editions"], serde_json::json!([SLUG]));
-    let sat = r["indicators"].as_array().unwrap().iter().find(|i| i["slug"] == "satisfaction").unwrap();
+    let sat = r["indicateurs"].as_array().unwrap().iter().find(|i| i["slug"] == "satisfaction").unwrap();
     let ind = loaded.rules.indicator("satisfaction").unwrap();
-    assert_eq!(sat["levels"].as_array().unwrap().len(), ind.levels.len());
-    for (api, l) in sat["levels"].as_array().unwrap().iter().zip(&ind.levels) {
-        assert_eq!(api["key"], l.key.as_str());
-        assert_eq!(api["color"], l.color.as_str());
-        assert_eq!(api["goal"], l.goal);
+    assert_eq!(sat["niveaux"].as_array().unwrap().len(), ind.levels.len());
+    for (api, l) in sat["niveaux"].as_array().unwrap().iter().zip(&ind.levels) {
+        assert_eq!(api["cle"], l.key.as_str());
+        assert_eq!(api["couleur"], l.color.as_str());
+        assert_eq!(api["objectif"], l.goal);
         assert_eq!(api["min"].as_f64(), l.min);
         assert_eq!(api["max"].as_f64(), l.max);
-        assert_eq!(api["bucket"], l.bucket());
+        assert_eq!(api["categorie"], l.bucket());
     }
-    assert!(sat["levels"].as_array().unwrap().iter().any(|l| l["min"].is_number() && l["goal"] == true));
+    assert!(sat["niveaux"].as_array().unwrap().iter().any(|l| l["min"].is_number() && l["objectif"] == true));
 
     let d = env.ok(&format!("/api/v1/diff/2024-septembre/{SLUG}")).await;
     let expected = env.app.diff(&Actor::Public, "2024-septembre", SLUG).await.unwrap();

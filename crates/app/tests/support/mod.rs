@@ -15,6 +15,8 @@ pub enum Backend {
 
 pub struct TestDb {
     pub app: App,
+    /// The same database, for tests that bypass the application on purpose.
+    pub store: Store,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -47,7 +49,7 @@ pub async fn app(backend: Backend, name: &str) -> Option<TestDb> {
 
 pub async fn app_with_rules(backend: Backend, name: &str, rules: RuleBook) -> Option<TestDb> {
     let (store, dir) = store(backend, name).await?;
-    Some(TestDb { app: App::new(store, rules), _dir: dir })
+    Some(TestDb { app: App::new(store.clone(), rules), store, _dir: dir })
 }
 
 pub fn op() -> Actor {

@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use obs_app::{TableRow, View};
+use obs_app::TableRow;
 use obs_domain::{Cell, RuleSet};
 use serde::Serialize;
 
-use super::{ApiPath, ApiResult, PREFIX, pairs, published_json, strict_params};
-use crate::error::ApiError;
-use crate::query::{TableQuery, apply};
+use super::{ApiPath, ApiResult, PREFIX, published_json, strict_params};
 use crate::actor::Caller;
+use crate::http::query_pairs;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The classified value of one indicator for one démarche.
@@ -86,7 +86,7 @@ fn row_json(rules: &RuleSet, r: &TableRow) -> RowJson {
         administration: m.administration.clone(),
         domaine: m.domaine.clone(),
         url: m.url.clone(),
-        publics: m.audience.split('|').filter(|s| !s.is_empty()).map(String::from).collect(),
+        publics: m.audiences.clone(),
         indicateurs: indicators(rules, &r.cells),
     }
 }
@@ -121,26 +121,10 @@ pub struct RowPage {
     pub liens: PageLinks,
 }
 
-/// The revision asked for with `revision=N` (checked again, with the other parameters, by
-/// [`TableQuery::parse`]).
-fn view_of(pairs: &[(String, String)]) -> Result<View, ApiError> {
-    Ok(match crate::query::revision_param(pairs).map_err(ApiError::bad_request)? {
-        Some(n) => View::Revision(n),
-        None => View::Current,
-    })
-}
-
 /// GET /api/v1/editions/{slug}/demarches
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
-    let pairs = pairs(raw.as_deref());
-    let view = view_of(&pairs)?;
-    let table = s.app.table(&actor, &slug, view).await?;
-    let q = TableQuery::parse(&pairs, &table.rules).map_err(ApiError::bad_request)?;
-    let (rows, total) = apply(&table, &q);
-    let pages = total.div_ceil(q.per_page).max(1);
-    if q.page > pages {
-        return Err(ApiError::bad_request(format!("page {} inexistante : il y a {pages} page(s)", q.page)));
-    }
+    let page = s.app.table_page(&actor, &slug, &query_pairs(raw.as_deref())).await?;
+    let (table, q, pages) = (&page.table, &page.query, page.pages());
     let link = |page: usize| {
         let qs = q.with_page(page);
         let base = format!("{PREFIX}/editions/{slug}/demarches");
@@ -149,11 +133,11 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug
     let body = RowPage {
         edition: table.edition.slug.clone(),
         revision: table.revision.as_ref().map(|r| r.revision),
-        total,
+        total: page.total,
         page: q.page,
         par_page: q.per_page,
         pages,
-        demarches: rows.iter().map(|r| row_json(&table.rules, r)).collect(),
+        demarches: page.rows().map(|r| row_json(&table.rules, r)).collect(),
         liens: PageLinks {
             suivant: (q.page < pages).then(|| link(q.page + 1)),
             precedent: (q.page > 1).then(|| link(q.page - 1)),
@@ -200,11 +184,11 @@ pub struct AppearanceJson {
     /// Edition slug.
     pub slug: String,
     /// Edition name.
-    pub name: String,
+    pub nom: String,
     /// Revision read.
     pub revision: Option<i32>,
     /// Rule set of that revision.
-    pub ruleset: String,
+    pub regles: String,
     /// Title in that edition.
     pub titre: String,
     /// Ministry in that edition.
@@ -260,19 +244,18 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id):
         .parse()
         .map_err(|_| ApiError::bad_request(format!("identifiant de démarche « {id} » invalide : un nombre entier est attendu")))?;
     let v = s.app.demarche(&actor, n).await?;
-    // The public sees a démarche only through published editions.
-    let Some(last) = v.appearances.last() else {
-        return Err(ApiError::not_found(format!("démarche n° {n} introuvable dans les éditions publiées")));
-    };
-    let latest = &last.table.rows[last.row];
-    // Versions dated after the latest published edition come from work in progress.
-    let horizon = v.appearances.iter().filter_map(|a| a.table.edition.cutoff.clone()).max();
+    published_json(&headers, &demarche_json(n, &v))
+}
+
+/// The API view of a démarche across the editions the public may read.
+fn demarche_json(n: i64, v: &obs_app::DemarcheView) -> DemarcheJson {
+    let last = v.latest();
+    let latest = last.row();
     let versions = v
         .versions
         .iter()
-        .filter(|ver| horizon.as_ref().is_none_or(|h| ver.valid_from.as_str() <= h.as_str()))
         .map(|ver| VersionJson {
-            depuis: ver.valid_from.clone(),
+            depuis: ver.valid_from.to_string(),
             titre: ver.title.clone(),
             ministere: ver.ministere.clone(),
             administration: ver.administration.clone(),
@@ -290,9 +273,9 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id):
             let r = &t.rows[a.row];
             AppearanceJson {
                 slug: t.edition.slug.clone(),
-                name: t.edition.name.clone(),
+                nom: t.edition.name.clone(),
                 revision: t.revision.as_ref().map(|r| r.revision),
-                ruleset: t.rules.id.clone(),
+                regles: t.rules.id.clone(),
                 titre: r.member.title.clone(),
                 ministere: r.member.ministere.clone(),
                 administration: r.member.administration.clone(),
@@ -301,7 +284,7 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id):
         })
         .collect();
     let row = row_json(&last.table.rules, latest);
-    let body = DemarcheJson {
+    DemarcheJson {
         id: n,
         titre: row.titre,
         ministere: row.ministere,
@@ -317,6 +300,5 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id):
         versions,
         editions,
         liens: DemarcheLinks { this: format!("{PREFIX}/demarches/{n}"), page: format!("/demarches/{n}") },
-    };
-    published_json(&headers, &body)
+    }
 }

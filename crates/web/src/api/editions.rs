@@ -15,31 +15,33 @@ use crate::views::editions::downloads;
 #[derive(Debug, Serialize)]
 pub struct Window {
     /// First day.
-    pub from: String,
+    pub debut: String,
     /// Last day.
-    pub to: String,
+    pub fin: String,
 }
 
 /// The measurement windows of an edition.
 #[derive(Debug, Serialize)]
 pub struct Windows {
     /// Feedback answers ("Je donne mon avis").
-    pub feedback: Option<Window>,
+    pub avis: Option<Window>,
     /// Availability and speed probes.
-    pub probes: Option<Window>,
+    pub sondes: Option<Window>,
 }
 
 /// A downloadable file, at the same address as on the site.
 #[derive(Debug, Serialize)]
 pub struct DownloadJson {
     /// File name (`donnees.csv`…).
-    pub file: String,
+    pub fichier: &'static str,
     /// French label.
-    pub label: &'static str,
+    pub libelle: &'static str,
     /// Relative URL.
     pub href: String,
     /// Format description, French.
-    pub detail: &'static str,
+    pub description: &'static str,
+    /// MIME type.
+    pub type_mime: &'static str,
 }
 
 /// Links of an edition.
@@ -55,7 +57,7 @@ pub struct EditionLinks {
     /// Its page on the site.
     pub page: String,
     /// Open-data files of the current revision.
-    pub downloads: Vec<DownloadJson>,
+    pub telechargements: Vec<DownloadJson>,
 }
 
 /// An edition as the API shows it.
@@ -64,25 +66,25 @@ pub struct EditionJson {
     /// Stable slug.
     pub slug: String,
     /// Name.
-    pub name: String,
+    pub nom: String,
     /// Quarter ("2025-T4").
-    pub quarter: Option<String>,
+    pub trimestre: Option<String>,
     /// Cut-off date.
-    pub cutoff: Option<String>,
+    pub date_arret: Option<String>,
     /// Measurement windows.
-    pub windows: Windows,
+    pub fenetres: Windows,
     /// Rule set id.
-    pub ruleset: String,
+    pub regles: String,
     /// State (`publiée`, `corrigée`).
-    pub state: String,
+    pub etat: &'static str,
     /// Latest frozen revision.
-    pub current_revision: i32,
+    pub revision_en_vigueur: i32,
     /// First publication instant.
-    pub published_at: Option<String>,
+    pub publiee_le: Option<String>,
     /// Demonstration data.
-    pub demo: bool,
+    pub demonstration: bool,
     /// Links.
-    pub links: EditionLinks,
+    pub liens: EditionLinks,
 }
 
 /// Downloads of an edition (of a given revision) at the site's addresses.
@@ -90,17 +92,13 @@ fn download_list(slug: &str, revision: Option<i32>) -> Vec<DownloadJson> {
     downloads(slug, revision)
         .into_iter()
         .map(|d| {
-            let file = d.href.rsplit('/').next().unwrap_or("").split('?').next().unwrap_or("").to_string();
-            DownloadJson { file, label: d.label, href: d.href, detail: d.detail }
+            DownloadJson { fichier: d.format.file_name(), libelle: d.label, href: d.href, description: d.detail, type_mime: d.format.mime() }
         })
         .collect()
 }
 
-fn window(from: &Option<String>, to: &Option<String>) -> Option<Window> {
-    match (from, to) {
-        (Some(a), Some(b)) => Some(Window { from: a.clone(), to: b.clone() }),
-        _ => None,
-    }
+fn window(w: Option<obs_domain::DayRange>) -> Option<Window> {
+    w.map(|w| Window { debut: w.from.to_string(), fin: w.to.to_string() })
 }
 
 /// The API view of an edition.
@@ -108,20 +106,20 @@ pub fn edition_json(e: &Edition) -> EditionJson {
     let this = format!("{PREFIX}/editions/{}", e.slug);
     EditionJson {
         slug: e.slug.clone(),
-        name: e.name.clone(),
-        quarter: e.quarter.clone(),
-        cutoff: e.cutoff.clone(),
-        windows: Windows { feedback: window(&e.feedback_from, &e.feedback_to), probes: window(&e.probe_from, &e.probe_to) },
-        ruleset: e.ruleset_id.clone(),
-        state: e.state.clone(),
-        current_revision: e.current_revision,
-        published_at: e.published_at.clone(),
-        demo: e.demo,
-        links: EditionLinks {
+        nom: e.name.clone(),
+        trimestre: e.quarter.clone(),
+        date_arret: e.cutoff.map(|d| d.to_string()),
+        fenetres: Windows { avis: window(e.feedback_window), sondes: window(e.probe_window) },
+        regles: e.ruleset_id.clone(),
+        etat: e.state.as_str(),
+        revision_en_vigueur: e.current_revision,
+        publiee_le: e.published_at.map(|i| i.to_string()),
+        demonstration: e.demo,
+        liens: EditionLinks {
             demarches: format!("{this}/demarches"),
             synthese: format!("{this}/synthese"),
             page: format!("/editions/{}", e.slug),
-            downloads: download_list(&e.slug, None),
+            telechargements: download_list(&e.slug, None),
             this,
         },
     }
@@ -145,13 +143,13 @@ pub async fn list(State(s): State<AppState>, Caller(actor): Caller, RawQuery(raw
 #[derive(Debug, Serialize)]
 pub struct RevisionJson {
     /// Number, from 1.
-    pub number: i32,
+    pub numero: i32,
     /// Publication instant.
-    pub published_at: String,
+    pub publiee_le: String,
     /// Correction reason (None for the first publication).
-    pub reason: Option<String>,
+    pub motif: Option<String>,
     /// Open-data files of this revision.
-    pub downloads: Vec<DownloadJson>,
+    pub telechargements: Vec<DownloadJson>,
 }
 
 /// One edition with its revisions.
@@ -174,10 +172,10 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug
         .await?
         .into_iter()
         .map(|r| RevisionJson {
-            number: r.revision,
-            published_at: r.published_at,
-            reason: r.reason,
-            downloads: download_list(&slug, Some(r.revision)),
+            numero: r.revision,
+            publiee_le: r.published_at.to_string(),
+            motif: r.reason,
+            telechargements: download_list(&slug, Some(r.revision)),
         })
         .collect();
     published_json(&headers, &EditionDetail { edition: edition_json(&e), revisions })

@@ -26,14 +26,16 @@ use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::handler::Handler;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::http::{conditional, etag_of};
+/// Kept here for the static-file handler (`assets.rs`), which predates [`crate::http`].
+pub(crate) use crate::http::none_match;
 use crate::state::AppState;
 
 pub use docs::docs;
@@ -103,44 +105,17 @@ pub fn routes() -> Router<AppState> {
 /// Cache lifetime of published data, in seconds.
 pub const MAX_AGE: u32 = 3600;
 
-/// A strong validator for a body: its SHA-256, hex, quoted.
-pub fn etag_of(body: &[u8]) -> String {
-    let hex: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
-}
-
-/// Whether an `If-None-Match` header matches `etag` (weak comparison, as RFC 9110 §13.1.2 asks).
-/// Whether `If-None-Match` names this entity tag (weak comparison, lists and `*` accepted).
-pub(crate) fn none_match(headers: &HeaderMap, etag: &str) -> bool {
-    let strip = |t: &str| t.trim().trim_start_matches("W/").to_string();
-    let ours = strip(etag);
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || strip(t) == ours)
-}
-
 /// The JSON answer for published (immutable) data: a strong ETag (SHA-256 of the body) and
 /// `Cache-Control: public, max-age=3600`; `304 Not Modified` without body when the client
 /// already holds it (`If-None-Match`).
 pub fn published_json<T: Serialize>(headers: &HeaderMap, value: &T) -> ApiResult {
     let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
     let etag = etag_of(&body);
-    let cache = HeaderValue::from_str(&format!("public, max-age={MAX_AGE}")).map_err(ApiError::internal)?;
-    let etag_value = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
-    let mut resp = if none_match(headers, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
+    conditional(headers, &etag, &format!("public, max-age={MAX_AGE}"), || {
         let mut r = body.into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        r
-    };
-    let h = resp.headers_mut();
-    h.insert(header::ETAG, etag_value);
-    h.insert(header::CACHE_CONTROL, cache);
-    Ok(resp)
+        Ok(r)
+    })
 }
 
 /// Path parameters, refused with a French problem (instead of axum's plain-text rejection) when
@@ -165,53 +140,8 @@ where
     }
 }
 
-/// The query parameters of a request, refusing any name not in `allowed` and any repeated name.
+/// The query parameters of a request, refusing unknown and repeated names (see
+/// [`crate::http::strict_params`]).
 pub(crate) fn strict_params(raw: Option<&str>, allowed: &[&str]) -> Result<BTreeMap<String, String>, ApiError> {
-    let mut out = BTreeMap::new();
-    for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned() {
-        if !allowed.contains(&k.as_str()) {
-            let hint = if allowed.is_empty() {
-                "cette adresse n'accepte aucun paramètre".to_string()
-            } else {
-                format!("paramètres acceptés : {}", allowed.join(", "))
-            };
-            return Err(ApiError::bad_request(format!("paramètre « {k} » inconnu ({hint})")));
-        }
-        if out.insert(k.clone(), v.trim().to_string()).is_some() {
-            return Err(ApiError::bad_request(format!("paramètre « {k} » répété : donnez-le une seule fois")));
-        }
-    }
-    Ok(out)
-}
-
-/// All query pairs, in order (for the edition table, whose parser is [`crate::query::TableQuery`]).
-pub(crate) fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_none_match_compares_weakly_and_accepts_lists() {
-        let tag = etag_of(b"{}");
-        assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 66);
-        let mut h = HeaderMap::new();
-        assert!(!none_match(&h, &tag));
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&format!("\"x\", W/{tag}")).unwrap());
-        assert!(none_match(&h, &tag));
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
-        assert!(none_match(&h, &tag));
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"autre\""));
-        assert!(!none_match(&h, &tag));
-    }
-
-    #[test]
-    fn parameters_are_checked() {
-        assert!(strict_params(Some("groupe=ministere&nom=A%20B"), &["groupe", "nom"]).unwrap()["nom"] == "A B");
-        assert!(strict_params(Some("x=1"), &[]).is_err());
-        assert!(strict_params(Some("nom=a&nom=b"), &["nom"]).is_err());
-        assert!(strict_params(None, &[]).unwrap().is_empty());
-    }
+    Ok(crate::http::strict_params(raw, allowed)?)
 }

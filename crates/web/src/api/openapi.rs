@@ -18,7 +18,8 @@ use axum::http::HeaderMap;
 use serde_json::{Map, Value, json};
 
 use super::{ApiResult, MAX_AGE, PREFIX, published_json, strict_params};
-use crate::query::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use obs_app::ExportFormat;
+use obs_app::query::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
 /// GET /api/v1/openapi.json
 pub async fn serve(RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
@@ -115,16 +116,16 @@ fn edition_schema() -> Value {
         "Une édition publiée.",
         &[
             ("slug", string("Identifiant stable de l'édition, utilisé dans les adresses.")),
-            ("name", string("Nom de l'édition (« Décembre 2025 »).")),
-            ("quarter", string_or_null("Trimestre (« 2025-T4 »).")),
-            ("cutoff", string_or_null("Date d'arrêt des données (AAAA-MM-JJ).")),
-            ("windows", ref_d("Fenetres", "Périodes de mesure.")),
-            ("ruleset", string("Identifiant du jeu de règles appliqué (voir /regles/{id}).")),
-            ("state", enumeration(&["publiée", "corrigée"], "État : « corrigée » quand une révision corrigée a été publiée.")),
-            ("current_revision", integer("Numéro de la révision en vigueur (à partir de 1).")),
-            ("published_at", string_or_null("Instant de la première publication (ISO 8601, UTC).")),
-            ("demo", boolean("Vrai pour des données de démonstration.")),
-            ("links", ref_d("LiensEdition", "Adresses liées.")),
+            ("nom", string("Nom de l'édition (« Décembre 2025 »).")),
+            ("trimestre", string_or_null("Trimestre (« 2025-T4 »).")),
+            ("date_arret", string_or_null("Date d'arrêt des données (AAAA-MM-JJ).")),
+            ("fenetres", ref_d("Fenetres", "Périodes de mesure.")),
+            ("regles", string("Identifiant du jeu de règles appliqué (voir /regles/{id}).")),
+            ("etat", enumeration(&["publiée", "corrigée"], "État : « corrigée » quand une révision corrigée a été publiée.")),
+            ("revision_en_vigueur", integer("Numéro de la révision en vigueur (à partir de 1).")),
+            ("publiee_le", string_or_null("Instant de la première publication (ISO 8601, UTC).")),
+            ("demonstration", boolean("Vrai pour des données de démonstration.")),
+            ("liens", ref_d("LiensEdition", "Adresses liées.")),
         ],
     )
 }
@@ -149,15 +150,15 @@ fn schemas() -> Value {
     add("Couleur", enumeration(&COLORS, "Couleur publiée d'un niveau : green (objectif), yellow, red, blue (cas particulier), gray (non évalué)."));
     add(
         "Fenetre",
-        object("Période de mesure, bornes incluses.", &[("from", string("Premier jour (AAAA-MM-JJ).")), ("to", string("Dernier jour (AAAA-MM-JJ)."))]),
+        object("Période de mesure, bornes incluses.", &[("debut", string("Premier jour (AAAA-MM-JJ).")), ("fin", string("Dernier jour (AAAA-MM-JJ)."))]),
     );
     add(
         "Fenetres",
         object(
             "Périodes de mesure d'une édition.",
             &[
-                ("feedback", ref_or_null("Fenetre", "Avis des usagers pris en compte (12 mois jusqu'à la date d'arrêt).")),
-                ("probes", ref_or_null("Fenetre", "Sondes de disponibilité et de rapidité (3 mois jusqu'à la date d'arrêt).")),
+                ("avis", ref_or_null("Fenetre", "Avis des usagers pris en compte (12 mois jusqu'à la date d'arrêt).")),
+                ("sondes", ref_or_null("Fenetre", "Sondes de disponibilité et de rapidité (3 mois jusqu'à la date d'arrêt).")),
             ],
         ),
     );
@@ -166,10 +167,11 @@ fn schemas() -> Value {
         object(
             "Fichier en données ouvertes, à la même adresse que sur le site.",
             &[
-                ("file", enumeration(&["donnees.csv", "donnees-virgule.csv", "donnees.xlsx", "donnees.json", "schema.json"], "Nom du fichier.")),
-                ("label", string("Libellé.")),
+                ("fichier", enumeration(&ExportFormat::ALL.map(|f| f.file_name()), "Nom du fichier.")),
+                ("libelle", string("Libellé.")),
                 ("href", string("Adresse relative du fichier.")),
-                ("detail", string("Description du format.")),
+                ("description", string("Description du format.")),
+                ("type_mime", string("Type MIME du fichier.")),
             ],
         ),
     );
@@ -182,7 +184,7 @@ fn schemas() -> Value {
                 ("demarches", string("Ses démarches dans l'API.")),
                 ("synthese", string("Sa synthèse dans l'API.")),
                 ("page", string("Sa page sur le site.")),
-                ("downloads", array(reference("Telechargement"), "Fichiers de la révision en vigueur.")),
+                ("telechargements", array(reference("Telechargement"), "Fichiers de la révision en vigueur.")),
             ],
         ),
     );
@@ -192,10 +194,10 @@ fn schemas() -> Value {
         object(
             "Révision figée d'une édition. Une révision publiée ne change jamais ; une correction en crée une nouvelle.",
             &[
-                ("number", integer("Numéro, à partir de 1.")),
-                ("published_at", string("Instant de publication (ISO 8601, UTC).")),
-                ("reason", string_or_null("Motif de la correction (null pour la première publication).")),
-                ("downloads", array(reference("Telechargement"), "Fichiers de cette révision.")),
+                ("numero", integer("Numéro, à partir de 1.")),
+                ("publiee_le", string("Instant de publication (ISO 8601, UTC).")),
+                ("motif", string_or_null("Motif de la correction (null pour la première publication).")),
+                ("telechargements", array(reference("Telechargement"), "Fichiers de cette révision.")),
             ],
         ),
     );
@@ -285,9 +287,9 @@ fn schemas() -> Value {
             "La démarche dans une édition publiée.",
             &[
                 ("slug", string("Identifiant de l'édition.")),
-                ("name", string("Nom de l'édition.")),
+                ("nom", string("Nom de l'édition.")),
                 ("revision", integer_or_null("Révision lue.")),
-                ("ruleset", string("Jeu de règles de cette révision.")),
+                ("regles", string("Jeu de règles de cette révision.")),
                 ("titre", string("Titre dans cette édition.")),
                 ("ministere", string_or_null("Ministère dans cette édition.")),
                 ("administration", string_or_null("Administration dans cette édition.")),
@@ -387,12 +389,12 @@ fn schemas() -> Value {
             &[
                 ("edition", string("Identifiant de l'édition.")),
                 ("revision", integer_or_null("Révision dont viennent les chiffres.")),
-                ("ruleset", string("Jeu de règles.")),
+                ("regles", string("Jeu de règles.")),
                 ("groupe", json!({"type": ["string", "null"], "enum": ["ministere", "administration", "domaine", null], "description": "Regroupement demandé (null pour toute l'édition)."})),
                 ("nom", string_or_null("Nom du groupe (null pour toute l'édition).")),
                 ("demarches", integer("Nombre de démarches du groupe.")),
-                ("indicators", array(reference("SyntheseIndicateur"), "Chiffres par indicateur, dans l'ordre des règles.")),
-                ("headline", ref_d("ChiffresCles", "Chiffres clés de toute l'édition (pas seulement du groupe).")),
+                ("indicateurs", array(reference("SyntheseIndicateur"), "Chiffres par indicateur, dans l'ordre des règles.")),
+                ("chiffres_cles", ref_d("ChiffresCles", "Chiffres clés de toute l'édition (pas seulement du groupe).")),
             ],
         ),
     );
@@ -401,16 +403,16 @@ fn schemas() -> Value {
         object(
             "Niveau d'un indicateur.",
             &[
-                ("key", string("Clé stable du niveau.")),
-                ("label", string("Libellé officiel.")),
-                ("color", ref_d("Couleur", "Couleur publiée.")),
-                ("goal", boolean("Vrai si le niveau atteint l'objectif.")),
-                ("bucket", string("Catégorie statistique.")),
+                ("cle", string("Clé stable du niveau.")),
+                ("libelle", string("Libellé officiel.")),
+                ("couleur", ref_d("Couleur", "Couleur publiée.")),
+                ("objectif", boolean("Vrai si le niveau atteint l'objectif.")),
+                ("categorie", string("Catégorie statistique.")),
                 ("min", number_or_null("Borne inférieure, incluse.")),
                 ("max", number_or_null("Borne supérieure, exclue.")),
-                ("numeric", boolean("Vrai si des nombres tombent dans ce niveau.")),
-                ("threshold", string_or_null("Seuil en français (« à partir de 8,0 / 10 »).")),
-                ("weight", number_or_null("Poids dans le taux de dématérialisation (0 à 1).")),
+                ("numerique", boolean("Vrai si des nombres tombent dans ce niveau.")),
+                ("seuil", string_or_null("Seuil en français (« à partir de 8,0 / 10 »).")),
+                ("poids", number_or_null("Poids dans le taux de dématérialisation (0 à 1).")),
             ],
         ),
     );
@@ -420,18 +422,18 @@ fn schemas() -> Value {
             "Indicateur d'un jeu de règles.",
             &[
                 ("slug", string("Identifiant stable.")),
-                ("label", string("Libellé.")),
-                ("short", string("Libellé court.")),
-                ("key", boolean("Vrai pour les indicateurs clés.")),
+                ("libelle", string("Libellé.")),
+                ("libelle_court", string("Libellé court.")),
+                ("indicateur_cle", boolean("Vrai pour les indicateurs clés.")),
                 ("description", string("Ce que mesure l'indicateur.")),
                 ("sources", array(json!({"type": "string"}), "Origine des valeurs.")),
                 ("format", enumeration(&["score10", "percent", "percent_int", "millis", "count", "points", "label"], "Format d'affichage.")),
-                ("direction", enumeration(&["higher", "lower"], "Sens d'amélioration.")),
-                ("min_count", integer_or_null("Nombre minimal d'avis pour classer une valeur.")),
-                ("missing", string("Clé du niveau sans mesure.")),
-                ("insufficient", string_or_null("Clé du niveau quand les avis sont trop peu nombreux.")),
-                ("derived", boolean("Vrai si la valeur est calculée à partir d'autres mesures.")),
-                ("levels", array(reference("Niveau"), "Niveaux, du meilleur au gris.")),
+                ("sens", enumeration(&["higher", "lower"], "Sens d'amélioration.")),
+                ("effectif_minimum", integer_or_null("Nombre minimal d'avis pour classer une valeur.")),
+                ("niveau_sans_mesure", string("Clé du niveau sans mesure.")),
+                ("niveau_insuffisant", string_or_null("Clé du niveau quand les avis sont trop peu nombreux.")),
+                ("derive", boolean("Vrai si la valeur est calculée à partir d'autres mesures.")),
+                ("niveaux", array(reference("Niveau"), "Niveaux, du meilleur au gris.")),
             ],
         ),
     );
@@ -441,18 +443,18 @@ fn schemas() -> Value {
             "Jeu de règles : indicateurs et niveaux.",
             &[
                 ("id", string("Identifiant stable (« 2025 »).")),
-                ("name", string("Nom.")),
-                ("period", string("Éditions concernées.")),
-                ("target", number("Objectif de part à l'objectif, en %.")),
-                ("hash", string("Empreinte SHA-256 du fichier de règles.")),
-                ("current", boolean("Vrai pour le jeu appliqué aux nouvelles éditions.")),
+                ("nom", string("Nom.")),
+                ("periode", string("Éditions concernées.")),
+                ("cible", number("Objectif de part à l'objectif, en %.")),
+                ("empreinte", string("Empreinte SHA-256 du fichier de règles.")),
+                ("en_vigueur", boolean("Vrai pour le jeu appliqué aux nouvelles éditions.")),
                 (
-                    "exclude_from_shares",
-                    json!({"anyOf": [object("Démarches exclues des dénominateurs.", &[("indicator", string("Indicateur examiné.")), ("levels", array(json!({"type": "string"}), "Clés des niveaux qui excluent."))]), {"type": "null"}], "description": "Démarches exclues du calcul des parts."}),
+                    "exclusion_des_parts",
+                    json!({"anyOf": [object("Démarches exclues des dénominateurs.", &[("indicateur", string("Indicateur examiné.")), ("niveaux", array(json!({"type": "string"}), "Clés des niveaux qui excluent."))]), {"type": "null"}], "description": "Démarches exclues du calcul des parts."}),
                 ),
                 ("editions", array(json!({"type": "string"}), "Éditions publiées sous ces règles.")),
                 ("self", string("Ce jeu de règles dans l'API.")),
-                ("indicators", array(reference("Indicateur"), "Indicateurs, dans l'ordre d'affichage.")),
+                ("indicateurs", array(reference("Indicateur"), "Indicateurs, dans l'ordre d'affichage.")),
             ],
         ),
     );

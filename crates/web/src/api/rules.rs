@@ -16,24 +16,32 @@ use crate::state::AppState;
 #[derive(Debug, Serialize)]
 pub struct LevelJson {
     /// Stable key (filter value).
+    #[serde(rename = "cle")]
     pub key: String,
     /// Official French label.
+    #[serde(rename = "libelle")]
     pub label: String,
     /// Colour.
+    #[serde(rename = "couleur")]
     pub color: Color,
     /// Whether it reaches the goal.
+    #[serde(rename = "objectif")]
     pub goal: bool,
     /// Statistics bucket (levels sharing it are counted together).
+    #[serde(rename = "categorie")]
     pub bucket: String,
     /// Inclusive lower bound.
     pub min: Option<f64>,
     /// Exclusive upper bound.
     pub max: Option<f64>,
     /// Whether numbers fall in this level.
+    #[serde(rename = "numerique")]
     pub numeric: bool,
     /// French description of the threshold.
+    #[serde(rename = "seuil")]
     pub threshold: Option<String>,
     /// Weight in the dematerialisation rate.
+    #[serde(rename = "poids")]
     pub weight: Option<f64>,
 }
 
@@ -43,10 +51,13 @@ pub struct IndicatorJson {
     /// Stable slug.
     pub slug: String,
     /// French label.
+    #[serde(rename = "libelle")]
     pub label: String,
     /// Short label.
+    #[serde(rename = "libelle_court")]
     pub short: String,
     /// Key indicator.
+    #[serde(rename = "indicateur_cle")]
     pub key: bool,
     /// What it measures.
     pub description: String,
@@ -55,16 +66,22 @@ pub struct IndicatorJson {
     /// Display format.
     pub format: Format,
     /// Which way numbers improve.
+    #[serde(rename = "sens")]
     pub direction: Direction,
     /// Minimum sample size.
+    #[serde(rename = "effectif_minimum")]
     pub min_count: Option<u64>,
     /// Level used when nothing was measured.
+    #[serde(rename = "niveau_sans_mesure")]
     pub missing: String,
     /// Level used when the sample is too small.
+    #[serde(rename = "niveau_insuffisant")]
     pub insufficient: Option<String>,
     /// Computed from other measurements.
+    #[serde(rename = "derive")]
     pub derived: bool,
     /// Levels, best first.
+    #[serde(rename = "niveaux")]
     pub levels: Vec<LevelJson>,
 }
 
@@ -72,8 +89,10 @@ pub struct IndicatorJson {
 #[derive(Debug, Serialize)]
 pub struct ExclusionJson {
     /// Indicator looked at.
+    #[serde(rename = "indicateur")]
     pub indicator: String,
     /// Level keys that exclude.
+    #[serde(rename = "niveaux")]
     pub levels: Vec<String>,
 }
 
@@ -83,16 +102,22 @@ pub struct RuleSetJson {
     /// Stable id.
     pub id: String,
     /// French name.
+    #[serde(rename = "nom")]
     pub name: String,
     /// Editions it applies to, French.
+    #[serde(rename = "periode")]
     pub period: String,
     /// Share-at-goal target, %.
+    #[serde(rename = "cible")]
     pub target: f64,
     /// SHA-256 of the rule-set file.
+    #[serde(rename = "empreinte")]
     pub hash: String,
     /// Used by new editions.
+    #[serde(rename = "en_vigueur")]
     pub current: bool,
     /// Exclusion from shares.
+    #[serde(rename = "exclusion_des_parts")]
     pub exclude_from_shares: Option<ExclusionJson>,
     /// Published editions under these rules.
     pub editions: Vec<String>,
@@ -100,6 +125,7 @@ pub struct RuleSetJson {
     #[serde(rename = "self")]
     pub this: String,
     /// Indicators, in display order.
+    #[serde(rename = "indicateurs")]
     pub indicators: Vec<IndicatorJson>,
 }
 
@@ -166,15 +192,15 @@ fn ruleset_json(loaded: &LoadedRules, editions: &[Edition]) -> RuleSetJson {
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
     let editions = s.app.editions(&actor).await?;
-    let regles = s.app.rules.all().map(|l| ruleset_json(l, &editions)).collect();
+    let regles = s.app.rulesets().map(|l| ruleset_json(l, &editions)).collect();
     published_json(&headers, &RuleSetList { regles })
 }
 
 /// GET /api/v1/regles/{id}
 pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(id): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
-    let loaded = s.app.rules.all().find(|l| l.rules.id == id).ok_or_else(|| {
-        let known: Vec<String> = s.app.rules.all().map(|l| l.rules.id.clone()).collect();
+    let loaded = s.app.rulesets().find(|l| l.rules.id == id).ok_or_else(|| {
+        let known: Vec<String> = s.app.rulesets().map(|l| l.rules.id.clone()).collect();
         ApiError::not_found(format!("jeu de règles « {id} » introuvable (connus : {})", known.join(", ")))
     })?;
     let editions = s.app.editions(&actor).await?;

@@ -20,7 +20,7 @@ pub struct SynthesisJson {
     /// Revision the figures come from.
     pub revision: Option<i32>,
     /// Rule set id.
-    pub ruleset: String,
+    pub regles: String,
     /// Grouping asked for, if any.
     pub groupe: Option<GroupBy>,
     /// Group name, if any.
@@ -28,9 +28,9 @@ pub struct SynthesisJson {
     /// Number of démarches in the group (or the edition).
     pub demarches: u64,
     /// Per indicator figures, in rule-set order (as `edition synthesis --json`).
-    pub indicators: Vec<IndicatorSynthesis>,
+    pub indicateurs: Vec<IndicatorSynthesis>,
     /// Headline counts of the whole edition.
-    pub headline: Headline,
+    pub chiffres_cles: Headline,
 }
 
 fn group_label(by: GroupBy) -> &'static str {
@@ -41,12 +41,12 @@ fn group_label(by: GroupBy) -> &'static str {
     }
 }
 
-/// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
-pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
-    let params = strict_params(raw.as_deref(), &["groupe", "nom"])?;
+/// The group asked for: both `groupe` and `nom`, or neither.
+fn group_param(raw: Option<&str>) -> Result<Option<(GroupBy, String)>, ApiError> {
+    let params = strict_params(raw, &["groupe", "nom"])?;
     let groupe = params.get("groupe").filter(|v| !v.is_empty());
     let nom = params.get("nom").filter(|v| !v.is_empty());
-    let group = match (groupe, nom) {
+    Ok(match (groupe, nom) {
         (None, None) => None,
         (Some(g), Some(n)) => {
             let by = GroupBy::parse(g).ok_or_else(|| {
@@ -65,7 +65,12 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug
                 "le paramètre « groupe » est obligatoire avec « nom » : « ministere », « administration » ou « domaine »",
             ));
         }
-    };
+    })
+}
+
+/// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
+pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug): ApiPath<String>, RawQuery(raw): RawQuery, headers: HeaderMap) -> ApiResult {
+    let group = group_param(raw.as_deref())?;
     let headline = s.app.headline(&actor, &slug).await?;
     let body = match group {
         None => {
@@ -74,12 +79,12 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug
             SynthesisJson {
                 edition: r.edition,
                 revision: r.revision,
-                ruleset: r.ruleset,
+                regles: r.ruleset,
                 groupe: None,
                 nom: None,
                 demarches: r.demarches,
-                indicators: r.indicators,
-                headline,
+                indicateurs: r.indicators,
+                chiffres_cles: headline,
             }
         }
         Some((by, name)) => {
@@ -90,12 +95,12 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug
             SynthesisJson {
                 edition: table.edition.slug.clone(),
                 revision: table.revision.as_ref().map(|r| r.revision),
-                ruleset: table.rules.id.clone(),
+                regles: table.rules.id.clone(),
                 groupe: Some(by),
                 nom: Some(g.name),
                 demarches: g.synthesis.demarches,
-                indicators: g.synthesis.indicators,
-                headline,
+                indicateurs: g.synthesis.indicators,
+                chiffres_cles: headline,
             }
         }
     };

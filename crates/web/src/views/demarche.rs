@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use obs_app::{Actor, Appearance, DemarcheView};
 use obs_app::model::{Measurement, Version};
-use obs_domain::display::{format_count, format_number, french_decimal};
+use obs_domain::display::{format_count, format_number, french_day, french_decimal};
 use obs_domain::{Format, Indicator, RawValue, RuleSet};
 
 use super::layout::{Layout, rendered};
-use super::{CellView, badge_class, cell_view, french_date};
+use super::{CellView, badge_class, cell_view};
 use obs_present::charts::{self, Band, LinePoint, YAxis};
 use crate::error::PageError;
 use crate::actor::Caller;
@@ -99,26 +99,14 @@ struct DemarchePage {
     versions: Vec<VersionRow>,
 }
 
-/// French name of a measurement source kind.
-fn source_kind(kind: &str) -> String {
-    match kind {
-        "import" => "Fichier importé".into(),
-        "sonde" => "Sonde automatique".into(),
-        "avis" => "Avis des usagers (« Je donne mon avis »)".into(),
-        "testeur" => "Test humain".into(),
-        "ministere" => "Déclaration du ministère".into(),
-        other => other.to_string(),
-    }
-}
-
 fn source_view(m: &Measurement) -> SourceView {
-    let window = match (&m.window_from, &m.window_to) {
-        (Some(a), Some(b)) => Some(format!("du {} au {}", french_date(a), french_date(b))),
-        (Some(a), None) => Some(format!("à partir du {}", french_date(a))),
-        (None, Some(b)) => Some(format!("jusqu'au {}", french_date(b))),
-        (None, None) => None,
-    };
-    SourceView { kind: source_kind(&m.source), reference: m.source_ref.clone(), window, recorded: french_date(&m.recorded_at) }
+    let window = m.window.map(|w| format!("du {} au {}", french_day(w.from), french_day(w.to)));
+    SourceView {
+        kind: m.source.label().to_string(),
+        reference: m.source_ref.clone(),
+        window,
+        recorded: french_day(m.recorded_at.date()),
+    }
 }
 
 /// The exact number, French decimal comma, every digit kept.
@@ -242,7 +230,7 @@ fn version_rows(versions: &[Version]) -> Vec<VersionRow> {
             }
         };
         out.push(VersionRow {
-            from: french_date(&v.valid_from),
+            from: french_day(v.valid_from),
             changes,
             title: v.title.clone(),
             organisation: org(v),
@@ -271,17 +259,9 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, Path(id): Pa
     Ok(Html(html).into_response())
 }
 
-async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, PageError> {
-    let view: DemarcheView = s.app.demarche(actor, id).await?;
-    // A démarche that no published edition shows is not public yet.
-    let Some(last) = view.appearances.last() else {
-        return Err(PageError::not_found(format!("démarche n° {id} : elle ne figure dans aucune édition publiée")));
-    };
-    let table = &last.table;
-    let row = &table.rows[last.row];
-    let m = &row.member;
-    let demo = view.appearances.iter().any(|a| a.table.edition.demo);
-
+/// The identity list of the démarche page (ids, organisation, audiences, volumes).
+fn identity(id: i64, view: &DemarcheView) -> Vec<(&'static str, String)> {
+    let m = view.member();
     let mut identity: Vec<(&'static str, String)> = vec![("Identifiant de l'observatoire", id.to_string())];
     if let Some(j) = view.demarche.jdma_id {
         identity.push(("Identifiant « Je donne mon avis »", j.to_string()));
@@ -296,8 +276,7 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
     identity.push(("Ministère", or_none(&m.ministere)));
     identity.push(("Administration", or_none(&m.administration)));
     identity.push(("Domaine", or_none(&m.domaine)));
-    let publics: Vec<&str> = m.audience.split('|').filter(|a| !a.is_empty()).collect();
-    identity.push(("Publics", if publics.is_empty() { "Non renseigné".into() } else { publics.join(", ") }));
+    identity.push(("Publics", if m.audiences.is_empty() { "Non renseigné".into() } else { m.audiences.join(", ") }));
     let vol = |v: Option<f64>| v.map(|v| french_decimal(v, 0)).unwrap_or_else(|| "non renseigné".into());
     identity.push(("Volume annuel total", vol(m.volume_total)));
     identity.push(("Volume annuel en ligne", vol(m.volume_online)));
@@ -309,10 +288,14 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
             None => "non renseigné".into(),
         },
     ));
-    let url = m.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-    let url_text = if url.is_none() { m.url.clone().filter(|u| !u.is_empty()) } else { None };
+    identity
+}
 
-    let indicators = table
+/// One line per indicator of the latest edition: level, raw value and its provenance.
+fn indicator_rows(view: &DemarcheView) -> Vec<IndicatorRow> {
+    let last = view.latest();
+    let row = last.row();
+    last.table
         .rules
         .indicators
         .iter()
@@ -328,10 +311,81 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
             },
             source: raw.as_ref().and_then(|r| r.measurement_id).and_then(|mid| view.sources.get(&mid)).map(source_view),
         })
+        .collect()
+}
+
+/// The history of one numeric indicator across editions: table rows and a line chart over the
+/// threshold bands of the latest rules.
+fn numeric_history(view: &DemarcheView, slug: String, ind: &Indicator, cells: &[Option<(&Indicator, &obs_domain::Cell)>]) -> NumericHistory {
+    let table = &view.latest().table;
+    let names: Vec<String> = view.appearances.iter().map(|a| a.table.edition.name.clone()).collect();
+    let rows: Vec<HistoryRow> = view
+        .appearances
+        .iter()
+        .zip(cells)
+        .map(|(a, c)| HistoryRow {
+            edition: a.table.edition.name.clone(),
+            slug: a.table.edition.slug.clone(),
+            value: c.and_then(|(i, c)| c.value.map(|v| format_number(v, i.format))).unwrap_or_else(|| "—".into()),
+            level: c.map(|(i, c)| {
+                let l = c.level(i);
+                (l.label.clone(), badge_class(l.color))
+            }),
+        })
         .collect();
+    let points: Vec<LinePoint> = names
+        .iter()
+        .zip(cells)
+        .map(|(n, c)| {
+            let value = c.and_then(|(_, c)| c.value);
+            LinePoint { label: n.clone(), value, text: value.map(|v| format_number(v, ind.format)).unwrap_or_default() }
+        })
+        .collect();
+    let bands = bands_for(ind);
+    let band_note = if bands.is_empty() {
+        "Indicateur sans code couleur : pas de seuil à représenter.".to_string()
+    } else {
+        format!(
+            "Bandes de couleur : seuils des {} (édition {}, la plus récente de cette démarche) : {}. Le niveau de chaque édition, dans le tableau, suit les règles de cette édition.",
+            table.rules.name,
+            table.edition.name,
+            thresholds_text(ind)
+        )
+    };
+    let better = match ind.direction {
+        obs_domain::Direction::Higher => "plus la valeur est haute, mieux c'est",
+        obs_domain::Direction::Lower => "plus la valeur est basse, mieux c'est",
+    };
+    let values_text = rows.iter().map(|r| format!("{} : {}", r.edition, r.value)).collect::<Vec<_>>().join(" ; ");
+    let svg = charts::line_with_bands(
+        &format!("graphe-{slug}"),
+        &format!("{} : valeur de la démarche dans chaque édition", ind.label),
+        &format!("Courbe des valeurs par édition ({better}). {values_text}. {band_note}"),
+        &points,
+        &bands,
+        &axis_for(ind.format),
+    );
+    NumericHistory {
+        bands_note: band_note,
+        slug,
+        label: ind.label.clone(),
+        svg,
+        rows,
+    }
+}
+
+async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, PageError> {
+    let view: DemarcheView = s.app.demarche(actor, id).await?;
+    let table = &view.latest().table;
+    let m = view.member();
+    let demo = view.appearances.iter().any(|a| a.table.edition.demo);
+    let identity = identity(id, &view);
+    let url = m.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let url_text = if url.is_none() { m.url.clone().filter(|u| !u.is_empty()) } else { None };
+
+    let indicators = indicator_rows(&view);
 
     // History across editions.
-    let names: Vec<String> = view.appearances.iter().map(|a| a.table.edition.name.clone()).collect();
     let mut numeric = Vec::new();
     let mut label_columns = Vec::new();
     let mut label_slugs = Vec::new();
@@ -347,59 +401,7 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
             unmeasured.push(ind.label.clone());
             continue;
         }
-        let rows: Vec<HistoryRow> = view
-            .appearances
-            .iter()
-            .zip(&cells)
-            .map(|(a, c)| HistoryRow {
-                edition: a.table.edition.name.clone(),
-                slug: a.table.edition.slug.clone(),
-                value: c.and_then(|(i, c)| c.value.map(|v| format_number(v, i.format))).unwrap_or_else(|| "—".into()),
-                level: c.map(|(i, c)| {
-                    let l = c.level(i);
-                    (l.label.clone(), badge_class(l.color))
-                }),
-            })
-            .collect();
-        let points: Vec<LinePoint> = names
-            .iter()
-            .zip(&cells)
-            .map(|(n, c)| {
-                let value = c.and_then(|(_, c)| c.value);
-                LinePoint { label: n.clone(), value, text: value.map(|v| format_number(v, ind.format)).unwrap_or_default() }
-            })
-            .collect();
-        let bands = bands_for(&ind);
-        let band_note = if bands.is_empty() {
-            "Indicateur sans code couleur : pas de seuil à représenter.".to_string()
-        } else {
-            format!(
-                "Bandes de couleur : seuils des {} (édition {}, la plus récente de cette démarche) : {}. Le niveau de chaque édition, dans le tableau, suit les règles de cette édition.",
-                table.rules.name,
-                table.edition.name,
-                thresholds_text(&ind)
-            )
-        };
-        let better = match ind.direction {
-            obs_domain::Direction::Higher => "plus la valeur est haute, mieux c'est",
-            obs_domain::Direction::Lower => "plus la valeur est basse, mieux c'est",
-        };
-        let values_text = rows.iter().map(|r| format!("{} : {}", r.edition, r.value)).collect::<Vec<_>>().join(" ; ");
-        let svg = charts::line_with_bands(
-            &format!("graphe-{slug}"),
-            &format!("{} : valeur de la démarche dans chaque édition", ind.label),
-            &format!("Courbe des valeurs par édition ({better}). {values_text}. {band_note}"),
-            &points,
-            &bands,
-            &axis_for(ind.format),
-        );
-        numeric.push(NumericHistory {
-            bands_note: band_note,
-            slug,
-            label: ind.label.clone(),
-            svg,
-            rows,
-        });
+        numeric.push(numeric_history(&view, slug, &ind, &cells));
     }
     let label_rows = view
         .appearances
@@ -408,15 +410,6 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
             let cells = label_slugs.iter().map(|s| cell_in(a, s).map(|(i, c)| cell_view(i, c))).collect();
             (a.table.edition.name.clone(), a.table.edition.slug.clone(), cells)
         })
-        .collect();
-
-    // Versions known up to the latest published edition (later ones may be unpublished drafts).
-    let cutoff = table.edition.cutoff.clone();
-    let versions: Vec<Version> = view
-        .versions
-        .iter()
-        .filter(|v| cutoff.as_deref().is_none_or(|c| v.valid_from.as_str() <= c))
-        .cloned()
         .collect();
 
     let page = DemarchePage {
@@ -435,7 +428,7 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
         label_rows,
         unmeasured,
         editions: view.appearances.iter().map(|a| (a.table.edition.slug.clone(), a.table.edition.name.clone())).collect(),
-        versions: version_rows(&versions),
+        versions: version_rows(&view.versions),
     };
     rendered(&page)
 }

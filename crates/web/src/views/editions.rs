@@ -7,19 +7,18 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use obs_app::{EditionTable, ExportFormat, View};
 use obs_domain::diff::Trend;
-use obs_domain::display::format_count;
+use obs_domain::display::{format_count, french_day};
 use obs_app::model::Edition;
 
 use super::layout::{Layout, rendered};
-use super::{CellView, badge_class, cell_view, french_date, published};
+use super::{CellView, badge_class, cell_view, published};
 use crate::error::PageError;
-use crate::query::{LevelFilter, SortKey, TableQuery, apply};
+use obs_app::query::{LevelFilter, SortKey};
+use obs_app::TableQuery;
+use crate::http::{conditional, query_pairs, strict_params};
 use crate::actor::Caller;
 use crate::state::AppState;
 
-fn pairs(raw: Option<String>) -> Vec<(String, String)> {
-    raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
-}
 
 /// A download link.
 pub struct Download {
@@ -29,19 +28,22 @@ pub struct Download {
     pub href: String,
     /// Format description.
     pub detail: &'static str,
+    /// The format.
+    pub format: ExportFormat,
 }
 
-/// The downloads of an edition (optionally of a past revision).
+/// The downloads of an edition (optionally of a past revision), from the export catalogue.
 pub fn downloads(slug: &str, revision: Option<i32>) -> Vec<Download> {
     let suffix = revision.map(|r| format!("?revision={r}")).unwrap_or_default();
-    let d = |file: &str| format!("/editions/{slug}/telecharger/{file}{suffix}");
-    vec![
-        Download { label: "CSV pour tableur", href: d("donnees.csv"), detail: "CSV, UTF-8 avec BOM, séparateur point-virgule" },
-        Download { label: "CSV pour programmes", href: d("donnees-virgule.csv"), detail: "CSV, UTF-8, séparateur virgule" },
-        Download { label: "Classeur Excel", href: d("donnees.xlsx"), detail: "XLSX : démarches, synthèse par ministère, légende" },
-        Download { label: "JSON", href: d("donnees.json"), detail: "JSON, même contenu" },
-        Download { label: "Schéma des données", href: d("schema.json"), detail: "Table Schema (frictionless)" },
-    ]
+    ExportFormat::ALL
+        .into_iter()
+        .map(|format| Download {
+            label: format.label(),
+            href: format!("/editions/{slug}/telecharger/{}{suffix}", format.file_name()),
+            detail: format.detail(),
+            format,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- archive
@@ -91,14 +93,14 @@ fn period(e: &Edition) -> String {
     if let Some(q) = &e.quarter {
         parts.push(format!("trimestre {q}"));
     }
-    if let Some(c) = &e.cutoff {
-        parts.push(format!("données arrêtées au {}", french_date(c)));
+    if let Some(c) = e.cutoff {
+        parts.push(format!("données arrêtées au {}", french_day(c)));
     }
-    if let (Some(a), Some(b)) = (&e.feedback_from, &e.feedback_to) {
-        parts.push(format!("avis du {} au {}", french_date(a), french_date(b)));
+    if let Some(w) = e.feedback_window {
+        parts.push(format!("avis du {} au {}", french_day(w.from), french_day(w.to)));
     }
-    if let (Some(a), Some(b)) = (&e.probe_from, &e.probe_to) {
-        parts.push(format!("sondes du {} au {}", french_date(a), french_date(b)));
+    if let Some(w) = e.probe_window {
+        parts.push(format!("sondes du {} au {}", french_day(w.from), french_day(w.to)));
     }
     parts.join(" ; ")
 }
@@ -115,19 +117,19 @@ pub async fn archive(State(s): State<AppState>, Caller(actor): Caller) -> Result
             .into_iter()
             .map(|r| RevisionView {
                 number: r.revision,
-                date: french_date(&r.published_at),
+                date: french_day(r.published_at.date()),
                 reason: r.reason,
                 href: format!("/editions/{}?revision={}", e.slug, r.revision),
             })
             .collect();
-        let year = e.cutoff.as_deref().or(e.published_at.as_deref()).map(|d| d[..4].to_string()).unwrap_or_default();
+        let year = e.cutoff.or(e.published_at.map(|i| i.date())).map(|d| d.year().to_string()).unwrap_or_default();
         let entry = ArchiveEntry {
             slug: e.slug.clone(),
             name: e.name.clone(),
             period: period(e),
             ruleset: e.ruleset_id.clone(),
-            state: e.state.clone(),
-            published: e.published_at.as_deref().map(french_date).unwrap_or_default(),
+            state: e.state.as_str().to_string(),
+            published: e.published_at.map(|i| french_day(i.date())).unwrap_or_default(),
             revisions,
             downloads: downloads(&e.slug, None),
         };
@@ -280,25 +282,18 @@ fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
 /// GET /editions/{slug}
 pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
     let raw = raw.unwrap_or_default();
-    let pairs = pairs(Some(raw.clone()));
-    let edition = s.app.edition(&actor, &slug).await?;
-    let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
-        Some(n) => View::Revision(n),
-        None => View::Current,
-    };
     // The classified table, the query (checked against its rules) and the page, computed once
     // however many requests wait for the same view.
     let render = async {
-        let table = s.app.table_of(&actor, edition.clone(), view).await?;
-        let q = TableQuery::parse(&pairs, &table.rules).map_err(PageError::bad_request)?;
-        render_table(&edition, &slug, &table, &q)
+        let request = s.app.table_request(&actor, &slug, &query_pairs(Some(&raw))).await?;
+        Ok::<_, PageError>(bytes::Bytes::from(rendered(&table_page(request.page()?))?.0))
     };
     // A published revision never changes: its public views are cached under the edition's state
-    // and current revision (the revision asked for is in the query as sent). Other callers may
-    // see an open correction, so only the public view is shared.
-    let published = obs_domain::EditionState::parse(&edition.state).is_some_and(|st| st.is_published());
-    let html = if published && actor == obs_app::Actor::Public {
-        let key = format!("table|{}|{}|{}|{raw}", edition.id, edition.state, edition.current_revision);
+    // and current revision and the query as sent (which names the revision asked for). Other
+    // callers may see an open correction, so only the public view is shared.
+    let e = s.app.edition(&actor, &slug).await?;
+    let html = if e.state.is_published() && actor == obs_app::Actor::Public {
+        let key = format!("table|{}|{}|{}|{raw}", e.id, e.state.as_str(), e.current_revision);
         s.pages.get_or_render(key, render).await?
     } else {
         render.await?
@@ -306,13 +301,10 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
     Ok(Html(html).into_response())
 }
 
-/// Renders one view of an edition's table.
-fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQuery) -> Result<bytes::Bytes, PageError> {
-    let (rows, total) = apply(table, q);
-    let pages_count = total.div_ceil(q.per_page).max(1);
-    if q.page > pages_count {
-        return Err(PageError::bad_request(format!("page {} inexistante : il y a {pages_count} page(s)", q.page)));
-    }
+/// The table page's template data for one page of the table.
+fn table_page(p: obs_app::TablePage) -> TablePage {
+    let (table, q, total, pages_count) = (&p.table, &p.query, p.total, p.pages());
+    let (edition, slug) = (&table.edition, table.edition.slug.clone());
     let rules = &table.rules;
     let columns = rules
         .indicators
@@ -328,8 +320,8 @@ fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQu
             }
         })
         .collect();
-    let row_views = rows
-        .iter()
+    let row_views = p
+        .rows()
         .map(|r| RowView {
             id: r.member.demarche_id,
             title: r.member.title.clone(),
@@ -364,7 +356,7 @@ fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQu
             name: "public".into(),
             id: "filtre-public".into(),
             label: "Public".into(),
-            options: options(collect(|m| m.audience.split('|').map(String::from).collect()), &q.public, "Tous les publics"),
+            options: options(collect(|m| m.audiences.clone()), &q.public, "Tous les publics"),
         },
     ];
     let (key_idx, other_idx): (Vec<usize>, Vec<usize>) = (0..rules.indicators.len()).partition(|&i| rules.indicators[i].key);
@@ -388,7 +380,7 @@ fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQu
         .map(|n| PageLink { number: n, href: format!("?{}", q.with_page(n)), current: n == q.page })
         .collect();
     let revision_note = table.revision.as_ref().map(|r| {
-        let mut s = format!("Révision {} publiée le {}", r.revision, french_date(&r.published_at));
+        let mut s = format!("Révision {} publiée le {}", r.revision, french_day(r.published_at.date()));
         if let Some(reason) = &r.reason {
             s.push_str(&format!(" — correction : {reason}"));
         }
@@ -398,7 +390,7 @@ fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQu
         s
     });
     let start = (q.page - 1) * q.per_page;
-    let page = TablePage {
+    TablePage {
         layout: Layout::new(format!("Édition {}", edition.name), "editions", edition.demo).crumb("Éditions", "/editions"),
         slug: slug.to_string(),
         name: edition.name.clone(),
@@ -418,14 +410,13 @@ fn render_table(edition: &Edition, slug: &str, table: &EditionTable, q: &TableQu
         next_href: (q.page < pages_count).then(|| format!("?{}", q.with_page(q.page + 1))),
         pages,
         legends,
-        downloads: downloads(slug, q.revision),
+        downloads: downloads(&slug, q.revision),
         title_sort_href: format!("?{}", q.sorted_on(SortKey::Title)),
         title_aria_sort: aria_sort(q, &SortKey::Title),
         ministere_sort_href: format!("?{}", q.sorted_on(SortKey::Ministere)),
         ministere_aria_sort: aria_sort(q, &SortKey::Ministere),
         revision_field: q.revision,
-    };
-    Ok(bytes::Bytes::from(rendered(&page)?.0))
+    }
 }
 
 // ---------------------------------------------------------------- compare
@@ -462,15 +453,10 @@ struct ComparePage {
 
 /// GET /editions/{slug}/comparer?avec=OTHER
 pub async fn compare(State(s): State<AppState>, Caller(actor): Caller, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Html<String>, PageError> {
-    let pairs = pairs(raw);
-    for (k, _) in &pairs {
-        if k != "avec" {
-            return Err(PageError::bad_request(format!("paramètre « {k} » inconnu")));
-        }
-    }
+    let params = strict_params(raw.as_deref(), &["avec"])?;
     let (list, demo) = published(&s.app).await?;
     let a = s.app.edition(&actor, &slug).await?;
-    let other = pairs.iter().find(|(k, _)| k == "avec").map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+    let other = params.get("avec").filter(|v| !v.is_empty()).cloned();
     let choices = list.iter().filter(|e| e.slug != slug).map(|e| (e.slug.clone(), e.name.clone())).collect();
     let mut page = ComparePage {
         layout: Layout::new(format!("Comparer l'édition {}", a.name), "editions", demo).crumb("Éditions", "/editions"),
@@ -488,40 +474,45 @@ pub async fn compare(State(s): State<AppState>, Caller(actor): Caller, Path(slug
         let (older, newer) = (&older, &newer);
         let d = s.app.diff(&actor, &older.slug, &newer.slug).await?;
         let tb = s.app.table_of(&actor, newer.clone(), View::Current).await?;
-        let label = |slug: &str| tb.rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
-        page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
-        page.a = (older.slug.clone(), older.name.clone());
-        page.b = Some((newer.slug.clone(), newer.name.clone()));
-        page.entered = d.entered.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
-        page.left = d.left.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
-        for ind in &tb.rules.indicators {
-            let of = d.changes.iter().filter(|c| c.indicator == ind.slug);
-            let (up, down, other) = of.fold((0, 0, 0), |(u, dn, o), c| match c.trend {
-                Trend::Up => (u + 1, dn, o),
-                Trend::Down => (u, dn + 1, o),
-                Trend::Other => (u, dn, o + 1),
-            });
-            page.summary.push((ind.label.clone(), up, down, other));
-        }
-        page.changes = d
-            .changes
-            .iter()
-            .map(|c| ChangeView {
-                id: c.demarche_id,
-                title: c.title.clone(),
-                indicator: label(&c.indicator),
-                from: (c.from.clone(), badge_class(c.from_color)),
-                to: (c.to.clone(), badge_class(c.to_color)),
-                trend: match c.trend {
-                    Trend::Up => "en hausse",
-                    Trend::Down => "en baisse",
-                    Trend::Other => "autre",
-                },
-            })
-            .collect();
-        page.moves = d.biggest_moves.iter().map(|m| (m.demarche_id, m.title.clone(), m.up, m.down)).collect();
+        fill_comparison(&mut page, (older, newer), &d, &tb.rules, demo);
     }
     rendered(&page)
+}
+
+/// Fills the comparison page from the diff of two editions (older first).
+fn fill_comparison(page: &mut ComparePage, (older, newer): (&Edition, &Edition), d: &obs_domain::diff::EditionDiff, rules: &obs_domain::RuleSet, demo: bool) {
+    let label = |slug: &str| rules.indicator(slug).map(|i| i.label.clone()).unwrap_or_else(|| slug.to_string());
+    page.layout = Layout::new(format!("Comparaison {} → {}", older.name, newer.name), "editions", demo).crumb("Éditions", "/editions");
+    page.a = (older.slug.clone(), older.name.clone());
+    page.b = Some((newer.slug.clone(), newer.name.clone()));
+    page.entered = d.entered.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
+    page.left = d.left.iter().map(|m| (m.demarche_id, m.title.clone())).collect();
+    for ind in &rules.indicators {
+        let of = d.changes.iter().filter(|c| c.indicator == ind.slug);
+        let (up, down, other) = of.fold((0, 0, 0), |(u, dn, o), c| match c.trend {
+            Trend::Up => (u + 1, dn, o),
+            Trend::Down => (u, dn + 1, o),
+            Trend::Other => (u, dn, o + 1),
+        });
+        page.summary.push((ind.label.clone(), up, down, other));
+    }
+    page.changes = d
+        .changes
+        .iter()
+        .map(|c| ChangeView {
+            id: c.demarche_id,
+            title: c.title.clone(),
+            indicator: label(&c.indicator),
+            from: (c.from.clone(), badge_class(c.from_color)),
+            to: (c.to.clone(), badge_class(c.to_color)),
+            trend: match c.trend {
+                Trend::Up => "en hausse",
+                Trend::Down => "en baisse",
+                Trend::Other => "autre",
+            },
+        })
+        .collect();
+    page.moves = d.biggest_moves.iter().map(|m| (m.demarche_id, m.title.clone(), m.up, m.down)).collect();
 }
 
 // ---------------------------------------------------------------- downloads
@@ -534,42 +525,21 @@ pub async fn download(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let format = match file.as_str() {
-        "donnees.csv" => ExportFormat::Csv,
-        "donnees-virgule.csv" => ExportFormat::CsvComma,
-        "donnees.xlsx" => ExportFormat::Xlsx,
-        "donnees.json" => ExportFormat::Json,
-        "schema.json" => ExportFormat::Schema,
-        other => return Err(PageError::not_found(format!("fichier « {other} »"))),
-    };
-    let pairs = pairs(raw);
-    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "revision") {
-        return Err(PageError::bad_request(format!("paramètre « {k} » inconnu")));
-    }
-    let view = match crate::query::revision_param(&pairs).map_err(PageError::bad_request)? {
-        Some(n) => View::Revision(n),
-        None => View::Current,
-    };
-    let table = s.app.table(&actor, &slug, view).await?;
+    let format = ExportFormat::from_file_name(&file).ok_or_else(|| PageError::not_found(format!("fichier « {file} »")))?;
+    let table = s.app.table_for(&actor, &slug, &query_pairs(raw.as_deref())).await?;
     let rev = table.revision.as_ref().map(|r| r.revision).unwrap_or(0);
     // A published revision never changes, so (edition, revision, file, program version) is a
     // strong validator.
     let etag = format!("\"{slug}-r{rev}-{file}-v{}\"", env!("CARGO_PKG_VERSION"));
-    if crate::api::none_match(&headers, &etag) {
-        return Ok(axum::http::StatusCode::NOT_MODIFIED.into_response());
-    }
-    let bytes = obs_app::export_table(&table, format)?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
-    let demo = if table.edition.demo { "-demonstration" } else { "" };
-    let name = format!("observatoire-{slug}-r{rev}{demo}{}", format.file_suffix());
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    Ok(resp)
+    conditional(&headers, &etag, "public, max-age=86400", || {
+        let mut resp = obs_app::export_table(&table, format)?.into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
+        let demo = if table.edition.demo { "-demonstration" } else { "" };
+        let name = format!("observatoire-{slug}-r{rev}{demo}{}", format.file_suffix());
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        Ok(resp)
+    })
 }

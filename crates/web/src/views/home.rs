@@ -2,10 +2,10 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use obs_domain::display::{format_count, format_share};
+use obs_domain::display::{format_count, format_share, french_day};
 
 use super::layout::{Layout, rendered};
-use super::{french_date, published};
+use super::published;
 use crate::error::PageError;
 use crate::actor::Caller;
 use crate::state::AppState;
@@ -59,7 +59,7 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller) -> Result<Ht
         page.edition = Some((
             current.name.clone(),
             current.slug.clone(),
-            current.published_at.as_deref().map(french_date).unwrap_or_default(),
+            current.published_at.map(|i| french_day(i.date())).unwrap_or_default(),
         ));
         page.demarches = format_count(syn.demarches);
         let as_synthesis = |r: &obs_app::SynthesisReport| obs_domain::synthesis::Synthesis {

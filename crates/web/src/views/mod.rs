@@ -64,21 +64,3 @@ pub async fn published(app: &App) -> Result<(Vec<Edition>, bool), PageError> {
     Ok((list, demo))
 }
 
-/// French date from an ISO date or instant: "31 décembre 2025".
-pub fn french_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ];
-    let d = &iso[..iso.len().min(10)];
-    let parts: Vec<&str> = d.split('-').collect();
-    match parts.as_slice() {
-        [y, m, day] => match (m.parse::<usize>(), day.parse::<u32>()) {
-            (Ok(m), Ok(day)) if (1..=12).contains(&m) => {
-                let day = if day == 1 { "1er".to_string() } else { day.to_string() };
-                format!("{day} {} {y}", MONTHS[m - 1])
-            }
-            _ => iso.to_string(),
-        },
-        _ => iso.to_string(),
-    }
-}

@@ -71,8 +71,7 @@ pub async fn methodology(State(s): State<AppState>) -> Result<Html<String>, Page
     let (editions, demo) = published(&s.app).await?;
     let mut rulesets: Vec<RuleSetDoc> = s
         .app
-        .rules
-        .all()
+        .rulesets()
         .map(|loaded| {
             let r = &loaded.rules;
             RuleSetDoc {

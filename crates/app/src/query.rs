@@ -1,13 +1,24 @@
-//! The edition table's query: filters, sort and pagination, all carried in the URL so a filtered
-//! view can be shared. Parsing is strict: an unknown parameter, an unknown indicator or level, a
-//! negative page or a huge page size is a 400 with a French message, never a silent default.
+//! The edition table's query: filters, search, sort and pagination, all carried in the URL so a
+//! filtered view can be shared. Parsing is strict: an unknown parameter, an unknown indicator or
+//! level, a negative page or a huge page size is refused with a French message, never a silent
+//! default.
+//!
+//! The page, the API list and the downloads all go through [`App::table_request`] /
+//! [`App::table_page`] (or [`App::table_for`] for the revision alone), so they parse and filter
+//! the same way.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use obs_app::{EditionTable, TableRow};
 use obs_domain::text::fold;
 use obs_domain::{Direction, RuleSet};
+
+use crate::editions::View;
+use crate::error::{AppError, Result};
+use crate::policy::Actor;
+use crate::table::{EditionTable, TableRow};
+use crate::App;
 
 /// Largest page size accepted.
 pub const MAX_PER_PAGE: usize = 500;
@@ -247,7 +258,7 @@ fn matches(row: &TableRow, q: &TableQuery, rules: &RuleSet, needle: &str) -> boo
     if !eq(&q.ministere, &m.ministere) || !eq(&q.administration, &m.administration) || !eq(&q.domaine, &m.domaine) {
         return false;
     }
-    if !q.public.is_empty() && !m.audience.split('|').any(|a| a == q.public) {
+    if !q.public.is_empty() && !m.audiences.contains(&q.public) {
         return false;
     }
     if !needle.is_empty() && !row.search_key.contains(needle) {
@@ -307,15 +318,90 @@ fn compare(a: &TableRow, b: &TableRow, q: &TableQuery, rules: &RuleSet) -> Order
     }
 }
 
-/// The rows of a page and the total number of matching rows.
-pub fn apply<'t>(table: &'t EditionTable, q: &TableQuery) -> (Vec<&'t TableRow>, usize) {
+/// The indices of the rows of a page and the total number of matching rows.
+fn apply(table: &EditionTable, q: &TableQuery) -> (Vec<usize>, usize) {
     let needle = fold(&q.q);
-    let mut rows: Vec<&TableRow> = table.rows.iter().filter(|r| matches(r, q, &table.rules, &needle)).collect();
-    rows.sort_by(|a, b| compare(a, b, q, &table.rules));
+    let mut rows: Vec<usize> = (0..table.rows.len()).filter(|&i| matches(&table.rows[i], q, &table.rules, &needle)).collect();
+    rows.sort_by(|&a, &b| compare(&table.rows[a], &table.rows[b], q, &table.rules));
     let total = rows.len();
     let start = (q.page - 1).saturating_mul(q.per_page).min(total);
     let end = start.saturating_add(q.per_page).min(total);
     (rows[start..end].to_vec(), total)
+}
+
+/// One page of an edition's table, as filtered, sorted and cut by a [`TableQuery`].
+#[derive(Debug, Clone)]
+pub struct TablePage {
+    /// The whole classified table (rules, edition, revision).
+    pub table: Arc<EditionTable>,
+    /// The parsed query.
+    pub query: TableQuery,
+    /// Rows matching the filters, all pages together.
+    pub total: usize,
+    rows: Vec<usize>,
+}
+
+impl TablePage {
+    /// The rows of this page, in order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &TableRow> {
+        self.rows.iter().map(|&i| &self.table.rows[i])
+    }
+
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(self.query.per_page).max(1)
+    }
+}
+
+fn view_of(revision: Option<i32>) -> View {
+    revision.map_or(View::Current, View::Revision)
+}
+
+/// A parsed request for an edition's table, before the filters are applied (callers that cache
+/// rendered pages look their cache up with [`TableQuery::to_query_string`] first).
+#[derive(Debug, Clone)]
+pub struct TableRequest {
+    /// The classified table of the revision asked for.
+    pub table: Arc<EditionTable>,
+    /// The parsed query.
+    pub query: TableQuery,
+}
+
+impl TableRequest {
+    /// Applies the filters, sort and pagination; refuses a page past the last one.
+    pub fn page(self) -> Result<TablePage> {
+        let (rows, total) = apply(&self.table, &self.query);
+        let page = TablePage { table: self.table, query: self.query, total, rows };
+        if page.query.page > page.pages() {
+            return Err(AppError::Invalid(format!("page {} inexistante : il y a {} page(s)", page.query.page, page.pages())));
+        }
+        Ok(page)
+    }
+}
+
+impl App {
+    /// Parses URL query pairs for an edition's table: the revision (`revision=N`, else the
+    /// current one), then filters, search, sort and pagination, all checked strictly.
+    pub async fn table_request(&self, actor: &Actor, slug: &str, pairs: &[(String, String)]) -> Result<TableRequest> {
+        let view = view_of(revision_param(pairs).map_err(AppError::Invalid)?);
+        let table = self.table(actor, slug, view).await?;
+        let query = TableQuery::parse(pairs, &table.rules).map_err(AppError::Invalid)?;
+        Ok(TableRequest { table, query })
+    }
+
+    /// One page of an edition's table for URL query pairs (see [`App::table_request`]).
+    pub async fn table_page(&self, actor: &Actor, slug: &str, pairs: &[(String, String)]) -> Result<TablePage> {
+        self.table_request(actor, slug, pairs).await?.page()
+    }
+
+    /// The table of an edition for query pairs that may only name a revision (downloads).
+    pub async fn table_for(&self, actor: &Actor, slug: &str, pairs: &[(String, String)]) -> Result<Arc<EditionTable>> {
+        if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "revision") {
+            return Err(AppError::Invalid(format!("paramètre « {k} » inconnu (paramètres acceptés : revision)")));
+        }
+        let view = view_of(revision_param(pairs).map_err(AppError::Invalid)?);
+        self.table(actor, slug, view).await
+    }
 }
 
 #[cfg(test)]
@@ -324,6 +410,15 @@ mod tests {
 
     fn rules() -> RuleSet {
         RuleSet::from_toml(include_str!("../../../rules/2025.toml")).unwrap()
+    }
+
+    #[test]
+    fn revision_is_one_positive_number() {
+        let p = |s: &str| -> Vec<(String, String)> { form_urlencoded::parse(s.as_bytes()).into_owned().collect() };
+        assert_eq!(revision_param(&p("revision=2")), Ok(Some(2)));
+        assert_eq!(revision_param(&p("")), Ok(None));
+        assert!(revision_param(&p("revision=1&revision=2")).unwrap_err().contains("répété"));
+        assert!(revision_param(&p("revision=0")).is_err());
     }
 
     fn parse(s: &str) -> Result<TableQuery, String> {
