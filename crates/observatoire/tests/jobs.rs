@@ -210,7 +210,7 @@ fn serve_runs_workers_unless_turned_off(t: &Target) {
     let on = t.spawn(&["serve", "--listen", "127.0.0.1:0"], &[]);
     wait_for(30, "job done inside serve", || state(t, id) == JobState::Done);
     let out = terminate(on);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

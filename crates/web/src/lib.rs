@@ -60,6 +60,7 @@ pub async fn serve(
     files_dir: Option<&std::path::Path>,
     queue: Option<Arc<dyn QueueStats>>,
 ) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal();
     let addr: SocketAddr = listen.parse().with_context(|| format!("adresse d'écoute « {listen} » invalide"))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("écoute sur {addr} impossible"))?;
     let mut state = AppState::new(app).with_metrics_allow(metrics_allow_from_env()?);
@@ -72,31 +73,28 @@ pub async fn serve(
     eprintln!("Observatoire disponible sur http://{addr}/");
     // The peer address feeds the `/metrics` allow-list (never a client header).
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .context("serveur arrêté sur erreur")?;
     Ok(())
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers send), so in-flight requests
-/// finish before the process exits.
-pub async fn shutdown_signal() {
+/// finish before the process exits. The SIGTERM handler is installed when this is called, not
+/// when the future is first polled: a SIGTERM that arrives while the server is still starting
+/// must not kill the process with the default action.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
