@@ -1,81 +1,57 @@
-//! Address ranges (CIDR) for the `/metrics` allow-list (`OBSERVATOIRE_METRICS_ALLOW`).
+//! Address ranges (CIDR) for allow-lists such as `/metrics` (`OBSERVATOIRE_METRICS_ALLOW`).
 //!
-//! Written out rather than pulled from a crate: parsing `ADDRESS/PREFIX` and masking is a few
-//! lines, and the allow-list is decided on the peer address of the TCP connection only, never
-//! on a header a client can forge.
+//! Parsing and matching come from `ipnet`; this module adds the French error, bare addresses
+//! (one host) and IPv4-mapped IPv6 peers. The allow-list is decided on the peer address of the
+//! TCP connection only, never on a header a client can forge.
 
 use std::net::IpAddr;
 use std::str::FromStr;
 
-/// One range: an address and the number of leading bits that must match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    addr: IpAddr,
-    prefix: u8,
-}
+use ipnet::IpNet;
 
-impl Cidr {
-    /// Whether `ip` is in the range (IPv4-mapped IPv6 addresses count as IPv4).
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.addr, ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => masked(u32::from(net).into(), u32::from(ip).into(), self.prefix, 32),
-            (IpAddr::V6(net), IpAddr::V6(ip)) => masked(u128::from(net), u128::from(ip), self.prefix, 128),
-            _ => false,
-        }
-    }
-}
-
-fn masked(net: u128, ip: u128, prefix: u8, width: u8) -> bool {
-    if prefix == 0 {
-        return true;
-    }
-    let shift = u32::from(width - prefix);
-    (net >> shift) == (ip >> shift)
-}
-
-impl FromStr for Cidr {
-    type Err = String;
-
-    /// `ADDRESS/PREFIX` or a bare address (one host).
-    fn from_str(s: &str) -> Result<Cidr, String> {
-        let s = s.trim();
-        let bad = || format!("plage d'adresses « {s} » invalide : attendu ADRESSE/LONGUEUR, par exemple 10.0.0.0/8 ou ::1");
-        let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s, None),
-        };
-        let addr = IpAddr::from_str(addr).map_err(|_| bad())?.to_canonical();
-        let width = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= width).ok_or_else(bad)?,
-            None => width,
-        };
-        Ok(Cidr { addr, prefix })
-    }
-}
-
-/// The ranges allowed to read `/metrics`.
+/// The ranges allowed (to read `/metrics`, for example).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllowList(Vec<Cidr>);
+pub struct AllowList(Vec<IpNet>);
 
 impl AllowList {
     /// Loopback only (127.0.0.0/8 and ::1): the default.
     pub fn loopback() -> AllowList {
-        AllowList(vec![Cidr::from_str("127.0.0.0/8").unwrap_or(LOCALHOST), Cidr::from_str("::1").unwrap_or(LOCALHOST)])
+        AllowList(vec![
+            IpNet::V4(ipnet::Ipv4Net::new_assert(std::net::Ipv4Addr::LOCALHOST, 8)),
+            IpNet::V6(ipnet::Ipv6Net::new_assert(std::net::Ipv6Addr::LOCALHOST, 128)),
+        ])
     }
 
-    /// A comma-separated list of ranges; empty entries are ignored.
+    /// A comma-separated list of ranges (`ADDRESS/PREFIX` or a bare address); empty entries are
+    /// ignored.
     pub fn parse(list: &str) -> Result<AllowList, String> {
-        list.split(',').filter(|p| !p.trim().is_empty()).map(Cidr::from_str).collect::<Result<_, _>>().map(AllowList)
+        list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(range).collect::<Result<_, _>>().map(AllowList)
     }
 
-    /// Whether `ip` is in one of the ranges.
+    /// Whether `ip` is in one of the ranges (IPv4-mapped IPv6 addresses count as IPv4).
     pub fn allows(&self, ip: IpAddr) -> bool {
-        self.0.iter().any(|c| c.contains(ip))
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
     }
 }
 
-const LOCALHOST: Cidr = Cidr { addr: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), prefix: 32 };
+/// One range; a bare address is a single host.
+fn range(s: &str) -> Result<IpNet, String> {
+    let bad = || format!("plage d'adresses « {s} » invalide : attendu ADRESSE/LONGUEUR, par exemple 10.0.0.0/8 ou ::1");
+    if s.contains('/') {
+        let net = IpNet::from_str(s).map_err(|_| bad())?;
+        // An IPv4-mapped IPv6 range is written as IPv4, so that it matches canonical peers.
+        return Ok(match net {
+            IpNet::V6(v6) => match v6.addr().to_ipv4_mapped() {
+                Some(v4) if v6.prefix_len() >= 96 => IpNet::V4(ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96).map_err(|_| bad())?),
+                _ => net,
+            },
+            v4 => v4,
+        });
+    }
+    let addr = IpAddr::from_str(s).map_err(|_| bad())?.to_canonical();
+    Ok(IpNet::from(addr))
+}
 
 #[cfg(test)]
 mod tests {
@@ -102,6 +78,7 @@ mod tests {
         assert!(!l.allows(ip("127.0.0.1")), "an explicit list replaces the default");
         assert!(AllowList::parse("0.0.0.0/0").unwrap().allows(ip("8.8.8.8")));
         assert_eq!(AllowList::parse("").unwrap(), AllowList(vec![]));
+        assert!(AllowList::parse("::ffff:10.0.0.0/104").unwrap().allows(ip("10.3.2.1")), "mapped range written in IPv6");
     }
 
     #[test]
