@@ -342,6 +342,8 @@ fn serve_refuses_an_old_schema_then_serves() {
     assert!(body.starts_with("HTTP/1.1 200") && body.ends_with("ok"), "{body}");
     assert!(body.to_lowercase().contains("x-request-id: "), "{body}");
     assert!(metrics.starts_with("HTTP/1.1 200") && metrics.contains("observatoire_http_requests_total{method=\"GET\",route=\"/sante\",status=\"200\"} 1"), "{metrics}");
+    // The job queue's figures come from the real jobs table (the binary wires its adapter).
+    assert!(metrics.contains("observatoire_jobs_stats_up 1"), "{metrics}");
     let logs = String::from_utf8_lossy(&out.stderr);
     let line = logs
         .lines()
