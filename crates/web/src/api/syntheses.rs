@@ -49,26 +49,21 @@ fn group_param(raw: Option<&str>) -> Result<Option<(GroupBy, String)>, ApiError>
     let params = strict_params(raw, &["groupe", "nom"])?;
     let groupe = params.get("groupe").filter(|v| !v.is_empty());
     let nom = params.get("nom").filter(|v| !v.is_empty());
-    Ok(match (groupe, nom) {
-        (None, None) => None,
-        (Some(g), Some(n)) => {
-            let by = GroupBy::parse(g).ok_or_else(|| {
-                ApiError::bad_request(format!("groupe « {g} » inconnu : « ministere », « administration » ou « domaine »"))
-            })?;
-            Some((by, n.clone()))
-        }
-        (Some(g), None) => {
+    let by = groupe
+        .map(|g| {
             GroupBy::parse(g).ok_or_else(|| {
                 ApiError::bad_request(format!("groupe « {g} » inconnu : « ministere », « administration » ou « domaine »"))
-            })?;
-            return Err(ApiError::bad_request("le paramètre « nom » est obligatoire avec « groupe » : nom exact du groupe"));
-        }
-        (None, Some(_)) => {
-            return Err(ApiError::bad_request(
-                "le paramètre « groupe » est obligatoire avec « nom » : « ministere », « administration » ou « domaine »",
-            ));
-        }
-    })
+            })
+        })
+        .transpose()?;
+    match (by, nom) {
+        (None, None) => Ok(None),
+        (Some(by), Some(n)) => Ok(Some((by, n.clone()))),
+        (Some(_), None) => Err(ApiError::bad_request("le paramètre « nom » est obligatoire avec « groupe » : nom exact du groupe")),
+        (None, Some(_)) => Err(ApiError::bad_request(
+            "le paramètre « groupe » est obligatoire avec « nom » : « ministere », « administration » ou « domaine »",
+        )),
+    }
 }
 
 /// GET /api/v1/editions/{slug}/synthese[?groupe=ministere|administration|domaine&nom=NAME]
