@@ -1,78 +1,27 @@
-//! The JSON API on the demonstration database: it answers the same numbers as the pages, the
-//! downloads and the use cases; it caches published data with strong ETags; it refuses bad
-//! parameters with French problem+json answers; and it matches its OpenAPI document.
+//! The JSON API on the demonstration database, on SQLite and (with `TEST_DATABASE_URL`)
+//! PostgreSQL: it answers the same numbers as the pages, the downloads and the use cases; it
+//! caches published data with strong ETags; it refuses bad parameters with French problem+json
+//! answers; it matches its OpenAPI document; and every field name it answers is French.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod support;
 
-use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use obs_app::{Actor, App, GroupBy, RuleBook, Store, View, group_syntheses};
-use serde_json::Value;
+use axum::http::{Method, Request, StatusCode, header};
+use obs_app::{Actor, GroupBy, View, group_syntheses};
+use obs_domain::diff::EditionDiff;
+use obs_domain::synthesis::{BucketCount, CountShare, Headline, IndicatorSynthesis};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tower::ServiceExt;
+use support::TestSite;
 
 const SLUG: &str = "2025-decembre";
 
-struct Env {
-    app: Arc<App>,
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&dir.path().join("obs.db").to_string_lossy()).await.unwrap();
-    store.migrate().await.unwrap();
-    let app = App::new(store, RuleBook::embedded());
-    obs_app::demo::build(&app, &obs_app::demo::DemoData::Embedded, None).await.unwrap();
-    let app = Arc::new(app);
-    let router = obs_web::router(obs_web::AppState::new(app.clone()));
-    Env { app, router, _dir: dir }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers.get(&name).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-}
-
-impl Env {
-    async fn send(&self, req: Request<Body>) -> Answer {
-        let uri = req.uri().to_string();
-        let resp = tokio::time::timeout(Duration::from_secs(20), self.router.clone().oneshot(req))
-            .await
-            .unwrap_or_else(|_| panic!("{uri}: no answer within 20 s"))
-            .unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Answer { status, headers, body }
-    }
-
-    async fn get(&self, uri: &str) -> Answer {
-        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
-    }
-
-    /// GET that must answer 200 with JSON.
-    async fn ok(&self, uri: &str) -> Value {
-        let a = self.get(uri).await;
-        assert_eq!(a.status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&a.body));
-        assert_eq!(a.header(header::CONTENT_TYPE), "application/json", "{uri}");
-        a.json()
-    }
+/// GET that must answer 200 with JSON.
+async fn ok(site: &TestSite, uri: &str) -> Value {
+    let a = site.get(uri).await;
+    assert_eq!(a.status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.header(header::CONTENT_TYPE), "application/json", "{uri}");
+    a.json()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -81,10 +30,8 @@ fn close(a: f64, b: f64) -> bool {
 
 // ---------------------------------------------------------------- editions
 
-#[tokio::test]
-async fn editions_list_and_detail_with_the_sites_download_urls() {
-    let env = env().await;
-    let list = env.ok("/api/v1/editions").await;
+both!(editions_list_and_detail_with_the_sites_download_urls, |site| {
+    let list = ok(&site, "/api/v1/editions").await;
     let slugs: Vec<&str> = list["editions"].as_array().unwrap().iter().map(|e| e["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs, ["2023-juin", "2024-septembre", SLUG]);
     let e = &list["editions"][2];
@@ -99,7 +46,7 @@ async fn editions_list_and_detail_with_the_sites_download_urls() {
     assert_eq!(e["demonstration"], true);
     assert!(e["publiee_le"].is_string());
 
-    let d = env.ok(&format!("/api/v1/editions/{SLUG}")).await;
+    let d = ok(&site, &format!("/api/v1/editions/{SLUG}")).await;
     assert_eq!(d["slug"], SLUG);
     let revs = d["revisions"].as_array().unwrap();
     assert_eq!(revs.len(), 1);
@@ -114,21 +61,19 @@ async fn editions_list_and_detail_with_the_sites_download_urls() {
     assert_eq!(revs[0]["telechargements"][0]["href"], format!("/editions/{SLUG}/telecharger/donnees.csv?revision=1"));
     // The links work.
     for href in hrefs.iter().copied().chain([revs[0]["telechargements"][3]["href"].as_str().unwrap()]) {
-        assert_eq!(env.get(href).await.status, StatusCode::OK, "{href}");
+        assert_eq!(site.get(href).await.status, StatusCode::OK, "{href}");
     }
     for link in ["self", "demarches", "synthese"] {
-        env.ok(d["liens"][link].as_str().unwrap()).await;
+        ok(&site, d["liens"][link].as_str().unwrap()).await;
     }
-    assert_eq!(env.get(d["liens"]["page"].as_str().unwrap()).await.status, StatusCode::OK);
-}
+    assert_eq!(site.get(d["liens"]["page"].as_str().unwrap()).await.status, StatusCode::OK);
+});
 
 // ---------------------------------------------------------------- démarches
 
-#[tokio::test]
-async fn demarches_total_and_values_equal_the_table_and_the_download() {
-    let env = env().await;
-    let table = env.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
-    let first = env.ok(&format!("/api/v1/editions/{SLUG}/demarches")).await;
+both!(demarches_total_and_values_equal_the_table_and_the_download, |site| {
+    let table = site.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
+    let first = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches")).await;
     assert_eq!(first["total"].as_u64().unwrap() as usize, table.rows.len());
     assert_eq!(first["edition"], SLUG);
     assert_eq!(first["revision"], 1);
@@ -140,17 +85,17 @@ async fn demarches_total_and_values_equal_the_table_and_the_download() {
     // Following "suivant" gives page 2, whose "precedent" leads back.
     let next = first["liens"]["suivant"].as_str().unwrap().to_string();
     assert_eq!(next, format!("/api/v1/editions/{SLUG}/demarches?page=2"));
-    let second = env.ok(&next).await;
+    let second = ok(&site, &next).await;
     assert_eq!(second["page"], 2);
     assert_eq!(second["liens"]["precedent"], format!("/api/v1/editions/{SLUG}/demarches"));
     assert_ne!(first["demarches"][0]["id"], second["demarches"][0]["id"]);
 
     // All rows at once, against the open-data JSON file and the classified table.
-    let all = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?par_page=500")).await;
+    let all = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?par_page=500")).await;
     let rows = all["demarches"].as_array().unwrap();
     assert_eq!(rows.len(), table.rows.len());
     assert!(all["liens"]["suivant"].is_null());
-    let dl = env.get(&format!("/editions/{SLUG}/telecharger/donnees.json")).await;
+    let dl = site.get(&format!("/editions/{SLUG}/telecharger/donnees.json")).await;
     assert_eq!(dl.status, StatusCode::OK);
     let export = dl.json();
     let exported = export["demarches"].as_array().unwrap();
@@ -184,7 +129,7 @@ async fn demarches_total_and_values_equal_the_table_and_the_download() {
     // The satisfaction shows the site's truncated figure ("7,9 / 10").
     let sat = rows.iter().map(|r| &r["indicateurs"]["satisfaction"]).find(|s| s["valeur"].is_number()).unwrap();
     assert!(sat["affichage"].as_str().unwrap().ends_with(" / 10"));
-}
+});
 
 fn html_total(html: &str) -> usize {
     let i = html.find(" démarche(s)").expect("count on the page");
@@ -192,10 +137,8 @@ fn html_total(html: &str) -> usize {
     digits.chars().rev().collect::<String>().parse().unwrap()
 }
 
-#[tokio::test]
-async fn filters_sort_and_pagination_are_those_of_the_page() {
-    let env = env().await;
-    let table = env.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
+both!(filters_sort_and_pagination_are_those_of_the_page, |site| {
+    let table = site.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
     let sat = table.rules.indicator_index("satisfaction").unwrap();
     let ind = &table.rules.indicators[sat];
     let ministry = table.rows.iter().find_map(|r| r.member.ministere.clone()).unwrap();
@@ -214,38 +157,36 @@ async fn filters_sort_and_pagination_are_those_of_the_page() {
         ("q=ZZZZ-aucune".into(), 0),
     ];
     for (qs, expected) in &cases {
-        let api = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?{qs}&par_page=500")).await;
+        let api = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?{qs}&par_page=500")).await;
         assert_eq!(api["total"].as_u64().unwrap() as usize, *expected, "{qs}");
         assert_eq!(api["demarches"].as_array().unwrap().len(), *expected, "{qs}");
         // The page of the site with the same query says the same count.
-        let page = env.get(&format!("/editions/{SLUG}?{qs}")).await;
+        let page = site.get(&format!("/editions/{SLUG}?{qs}")).await;
         assert_eq!(page.status, StatusCode::OK, "{qs}");
         assert_eq!(html_total(&String::from_utf8_lossy(&page.body)), *expected, "page {qs}");
     }
     assert!(cases[0].1 > 0 && cases[2].1 > 0);
-    let goal = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?niveau_satisfaction=objectif&par_page=500")).await;
+    let goal = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?niveau_satisfaction=objectif&par_page=500")).await;
     assert!(goal["demarches"].as_array().unwrap().iter().all(|r| r["indicateurs"]["satisfaction"]["objectif_atteint"] == true));
 
     // Sorting on satisfaction, descending: non-grey values first, best first.
-    let sorted = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?tri=satisfaction&ordre=desc&par_page=500")).await;
+    let sorted = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?tri=satisfaction&ordre=desc&par_page=500")).await;
     let values: Vec<f64> = sorted["demarches"].as_array().unwrap().iter().filter_map(|r| r["indicateurs"]["satisfaction"]["valeur"].as_f64()).collect();
     assert!(values.len() > 10);
     // Sorting by title ascending, page 2 of 10: rows 11 to 20 of the full list.
-    let full = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?par_page=500")).await;
-    let page2 = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?par_page=10&page=2")).await;
+    let full = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?par_page=500")).await;
+    let page2 = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?par_page=10&page=2")).await;
     assert_eq!(page2["demarches"].as_array().unwrap()[..], full["demarches"].as_array().unwrap()[10..20]);
     assert_eq!(page2["liens"]["suivant"], format!("/api/v1/editions/{SLUG}/demarches?par_page=10&page=3"));
     // A frozen revision can be asked for.
-    let r1 = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?revision=1&par_page=1")).await;
+    let r1 = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?revision=1&par_page=1")).await;
     assert_eq!(r1["revision"], 1);
     assert_eq!(r1["liens"]["suivant"], format!("/api/v1/editions/{SLUG}/demarches?par_page=1&revision=1&page=2"));
-}
+});
 
-#[tokio::test]
-async fn one_demarche_across_editions() {
-    let env = env().await;
-    let view = env.app.demarche(&Actor::Public, 3).await.unwrap();
-    let d = env.ok("/api/v1/demarches/3").await;
+both!(one_demarche_across_editions, |site| {
+    let view = site.app.demarche(&Actor::Public, 3).await.unwrap();
+    let d = ok(&site, "/api/v1/demarches/3").await;
     assert_eq!(d["id"], 3);
     let slugs: Vec<&str> = d["editions"].as_array().unwrap().iter().map(|e| e["slug"].as_str().unwrap()).collect();
     let expected: Vec<&str> = view.appearances.iter().map(|a| a.table.edition.slug.as_str()).collect();
@@ -263,78 +204,132 @@ async fn one_demarche_across_editions() {
     assert!(!d["versions"].as_array().unwrap().is_empty());
     assert_eq!(d["liens"]["page"], "/demarches/3");
     // The id of every row of the table leads to its démarche.
-    let page = env.ok(&format!("/api/v1/editions/{SLUG}/demarches?par_page=3")).await;
+    let page = ok(&site, &format!("/api/v1/editions/{SLUG}/demarches?par_page=3")).await;
     for r in page["demarches"].as_array().unwrap() {
-        let one = env.ok(&format!("/api/v1/demarches/{}", r["id"])).await;
+        let one = ok(&site, &format!("/api/v1/demarches/{}", r["id"])).await;
         assert_eq!(one["editions"].as_array().unwrap().last().unwrap()["indicateurs"], r["indicateurs"]);
     }
-}
+});
 
 // ---------------------------------------------------------------- syntheses
 
-#[tokio::test]
-async fn synthesis_equals_the_use_cases_and_the_download() {
-    let env = env().await;
-    let report = env.app.synthesis(&Actor::Public, SLUG).await.unwrap();
-    let s = env.ok(&format!("/api/v1/editions/{SLUG}/synthese")).await;
+// What the API must answer for the domain's figures, written independently of the web crate's
+// types: every value of the domain under its French name.
+
+fn buckets_fr(list: &[BucketCount]) -> Value {
+    list.iter().map(|b| json!({"libelle": b.label, "couleur": b.color.as_str(), "nombre": b.count})).collect()
+}
+
+fn indicators_fr(list: &[IndicatorSynthesis]) -> Value {
+    list.iter()
+        .map(|i| {
+            json!({
+                "slug": i.slug,
+                "libelle": i.label,
+                "indicateur_cle": i.key,
+                "a_l_objectif": i.at_goal,
+                "evaluees": i.evaluated,
+                "part_objectif": i.share,
+                "niveaux": i.levels.iter().map(|l| json!({
+                    "cle": l.key, "libelle": l.label, "couleur": l.color.as_str(), "categorie": l.bucket, "objectif": l.goal, "nombre": l.count,
+                })).collect::<Vec<_>>(),
+                "categories": buckets_fr(&i.buckets),
+            })
+        })
+        .collect()
+}
+
+fn headline_fr(h: &Headline) -> Value {
+    let cs = |c: &CountShare| json!({"nombre": c.count, "part": c.share});
+    json!({
+        "demarches": h.demarches,
+        "entierement_en_ligne": cs(&h.fully_online),
+        "en_ligne": cs(&h.online_any),
+        "taux_de_dematerialisation": h.dematerialisation_rate,
+        "franceconnect": cs(&h.franceconnect),
+        "bouton_jdma": cs(&h.feedback_button),
+        "categories_de_satisfaction": buckets_fr(&h.satisfaction_bands),
+    })
+}
+
+fn diff_fr(a: &str, b: &str, d: &EditionDiff) -> Value {
+    let member = |m: &obs_domain::diff::Membership| json!({"demarche_id": m.demarche_id, "titre": m.title});
+    json!({
+        "a": a,
+        "b": b,
+        "entrees": d.entered.iter().map(member).collect::<Vec<_>>(),
+        "sorties": d.left.iter().map(member).collect::<Vec<_>>(),
+        "changements": d.changes.iter().map(|c| json!({
+            "demarche_id": c.demarche_id, "titre": c.title, "indicateur": c.indicator,
+            "avant": c.from, "couleur_avant": c.from_color.as_str(), "apres": c.to, "couleur_apres": c.to_color.as_str(),
+            "valeur_avant": c.from_value, "valeur_apres": c.to_value, "sens": serde_json::to_value(c.trend).unwrap(),
+        })).collect::<Vec<_>>(),
+        "plus_forts_mouvements": d.biggest_moves.iter().map(|m| json!({
+            "demarche_id": m.demarche_id, "titre": m.title, "hausses": m.up, "baisses": m.down,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+both!(synthesis_equals_the_use_cases_and_the_download, |site| {
+    let report = site.app.synthesis(&Actor::Public, SLUG).await.unwrap();
+    let s = ok(&site, &format!("/api/v1/editions/{SLUG}/synthese")).await;
     assert_eq!(s["edition"], SLUG);
     assert_eq!(s["revision"], 1);
     assert!(s["groupe"].is_null() && s["nom"].is_null());
     assert_eq!(s["demarches"].as_u64().unwrap(), report.demarches);
-    // The same document as `observatoire edition synthesis --json`.
-    assert_eq!(s["indicateurs"], serde_json::to_value(&report.indicators).unwrap());
+    // The figures of `observatoire edition synthesis --json`, under French names.
+    assert_eq!(s["indicateurs"], indicators_fr(&report.indicators));
     for (api, i) in s["indicateurs"].as_array().unwrap().iter().zip(&report.indicators) {
-        assert_eq!(api["at_goal"].as_u64().unwrap(), i.at_goal);
-        assert_eq!(api["evaluated"].as_u64().unwrap(), i.evaluated);
+        assert_eq!(api["a_l_objectif"].as_u64().unwrap(), i.at_goal);
+        assert_eq!(api["evaluees"].as_u64().unwrap(), i.evaluated);
         match i.share {
-            Some(x) => assert!(close(api["share"].as_f64().unwrap(), x), "{}", i.slug),
-            None => assert!(api["share"].is_null()),
+            Some(x) => assert!(close(api["part_objectif"].as_f64().unwrap(), x), "{}", i.slug),
+            None => assert!(api["part_objectif"].is_null()),
         }
     }
-    let headline = env.app.headline(&Actor::Public, SLUG).await.unwrap();
-    assert_eq!(s["chiffres_cles"], serde_json::to_value(&headline).unwrap());
+    let headline = site.app.headline(&Actor::Public, SLUG).await.unwrap();
+    assert_eq!(s["chiffres_cles"], headline_fr(&headline));
 
     // Groups: every ministry of the download's per-ministry synthesis, and a domain.
-    let table = env.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
-    let export = env.get(&format!("/editions/{SLUG}/telecharger/donnees.json")).await.json();
+    let table = site.app.table(&Actor::Public, SLUG, View::Current).await.unwrap();
+    let export = site.get(&format!("/editions/{SLUG}/telecharger/donnees.json")).await.json();
     let per_ministry = export["synthese_par_ministere"].as_array().unwrap();
     assert!(per_ministry.len() > 3);
     let groups = group_syntheses(&table, GroupBy::Ministere);
     for m in per_ministry {
         let name = m["ministere"].as_str().unwrap();
         let enc: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-        let g = env.ok(&format!("/api/v1/editions/{SLUG}/synthese?groupe=ministere&nom={enc}")).await;
+        let g = ok(&site, &format!("/api/v1/editions/{SLUG}/synthese?groupe=ministere&nom={enc}")).await;
         assert_eq!(g["groupe"], "ministere");
         assert_eq!(g["nom"], name);
         assert_eq!(g["demarches"], m["demarches"]);
         let mine = &groups.iter().find(|x| x.name == name).unwrap().synthesis;
-        assert_eq!(g["indicateurs"], serde_json::to_value(&mine.indicators).unwrap());
+        assert_eq!(g["indicateurs"], indicators_fr(&mine.indicators));
+        // The same names and numbers as the download.
         for i in g["indicateurs"].as_array().unwrap() {
             let slug = i["slug"].as_str().unwrap();
-            assert_eq!(i["share"], m["indicateurs"][slug]["part_objectif"], "{name} {slug}");
-            assert_eq!(i["at_goal"], m["indicateurs"][slug]["a_l_objectif"]);
-            assert_eq!(i["evaluated"], m["indicateurs"][slug]["evaluees"]);
+            for k in ["part_objectif", "a_l_objectif", "evaluees"] {
+                assert_eq!(i[k], m["indicateurs"][slug][k], "{name} {slug} {k}");
+            }
         }
         // The headline stays that of the whole edition.
         assert_eq!(g["chiffres_cles"], s["chiffres_cles"]);
     }
-    let dom = env.ok(&format!("/api/v1/editions/{SLUG}/synthese?groupe=domaine&nom=Travail%20et%20emploi")).await;
+    let dom = ok(&site, &format!("/api/v1/editions/{SLUG}/synthese?groupe=domaine&nom=Travail%20et%20emploi")).await;
     let expected = group_syntheses(&table, GroupBy::Domaine).into_iter().find(|g| g.name == "Travail et emploi").unwrap();
     assert_eq!(dom["demarches"].as_u64().unwrap(), expected.synthesis.demarches);
-    assert_eq!(dom["indicateurs"], serde_json::to_value(&expected.synthesis.indicators).unwrap());
-}
+    assert_eq!(dom["indicateurs"], indicators_fr(&expected.synthesis.indicators));
+});
 
 // ---------------------------------------------------------------- rules and diff
 
-#[tokio::test]
-async fn rule_sets_and_diff() {
-    let env = env().await;
-    let list = env.ok("/api/v1/indicateurs").await;
+both!(rule_sets_and_diff, |site| {
+    let list = ok(&site, "/api/v1/indicateurs").await;
     let ids: Vec<&str> = list["regles"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["2019", "2023", "2025"]);
-    let r = env.ok("/api/v1/regles/2025").await;
+    let r = ok(&site, "/api/v1/regles/2025").await;
     assert_eq!(r, list["regles"][2]);
-    let loaded = env.app.ruleset("2025").unwrap();
+    let loaded = site.app.ruleset("2025").unwrap();
     assert_eq!(r["empreinte"], loaded.hash.as_str());
     assert_eq!(r["en_vigueur"], true);
     assert_eq!(r["editions"], serde_json::json!([SLUG]));
@@ -351,21 +346,18 @@ async fn rule_sets_and_diff() {
     }
     assert!(sat["niveaux"].as_array().unwrap().iter().any(|l| l["min"].is_number() && l["objectif"] == true));
 
-    let d = env.ok(&format!("/api/v1/diff/2024-septembre/{SLUG}")).await;
-    let expected = env.app.diff(&Actor::Public, "2024-septembre", SLUG).await.unwrap();
+    let d = ok(&site, &format!("/api/v1/diff/2024-septembre/{SLUG}")).await;
+    let expected = site.app.diff(&Actor::Public, "2024-septembre", SLUG).await.unwrap();
     assert_eq!(d["a"], "2024-septembre");
     assert_eq!(d["b"], SLUG);
-    for k in ["entered", "left", "changes", "biggest_moves"] {
-        assert_eq!(d[k], serde_json::to_value(&expected).unwrap()[k], "{k}");
-    }
-    assert!(!d["changes"].as_array().unwrap().is_empty());
-}
+    assert_eq!(d, diff_fr("2024-septembre", SLUG, &expected));
+    assert!(!d["changements"].as_array().unwrap().is_empty());
+    assert!(!d["plus_forts_mouvements"].as_array().unwrap().is_empty());
+});
 
 // ---------------------------------------------------------------- HTTP behaviour
 
-#[tokio::test]
-async fn strong_etag_cache_control_and_304() {
-    let env = env().await;
+both!(strong_etag_cache_control_and_304, |site| {
     for uri in [
         "/api/v1/editions".to_string(),
         format!("/api/v1/editions/{SLUG}/demarches?par_page=5"),
@@ -373,41 +365,39 @@ async fn strong_etag_cache_control_and_304() {
         "/api/v1/demarches/3".to_string(),
         "/api/v1/openapi.json".to_string(),
     ] {
-        let a = env.get(&uri).await;
+        let a = site.get(&uri).await;
         assert_eq!(a.status, StatusCode::OK);
         let etag = a.header(header::ETAG).to_string();
         let hex: String = Sha256::digest(&a.body).iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(etag, format!("\"{hex}\""), "{uri}: strong ETag = SHA-256 of the body");
         assert_eq!(a.header(header::CACHE_CONTROL), "public, max-age=3600");
         // Same answer twice: same tag.
-        assert_eq!(env.get(&uri).await.header(header::ETAG), etag);
+        assert_eq!(site.get(&uri).await.header(header::ETAG), etag);
         for sent in [etag.clone(), format!("W/{etag}"), format!("\"autre\", {etag}"), "*".to_string()] {
             let req = Request::get(uri.as_str()).header(header::IF_NONE_MATCH, sent.as_str()).body(Body::empty()).unwrap();
-            let b = env.send(req).await;
+            let b = site.send(req).await;
             assert_eq!(b.status, StatusCode::NOT_MODIFIED, "{uri} with {sent}");
             assert!(b.body.is_empty());
             assert_eq!(b.header(header::ETAG), etag);
             assert_eq!(b.header(header::CACHE_CONTROL), "public, max-age=3600");
         }
         let req = Request::get(uri.as_str()).header(header::IF_NONE_MATCH, "\"perime\"").body(Body::empty()).unwrap();
-        assert_eq!(env.send(req).await.status, StatusCode::OK);
+        assert_eq!(site.send(req).await.status, StatusCode::OK);
     }
     // Another page of the table is another representation.
-    let p1 = env.get(&format!("/api/v1/editions/{SLUG}/demarches?par_page=5")).await;
-    let p2 = env.get(&format!("/api/v1/editions/{SLUG}/demarches?par_page=5&page=2")).await;
+    let p1 = site.get(&format!("/api/v1/editions/{SLUG}/demarches?par_page=5")).await;
+    let p2 = site.get(&format!("/api/v1/editions/{SLUG}/demarches?par_page=5&page=2")).await;
     assert_ne!(p1.header(header::ETAG), p2.header(header::ETAG));
     // HEAD answers the headers only.
-    let h = env.send(Request::head("/api/v1/editions").body(Body::empty()).unwrap()).await;
+    let h = site.send(Request::head("/api/v1/editions").body(Body::empty()).unwrap()).await;
     assert_eq!(h.status, StatusCode::OK);
     assert!(h.body.is_empty());
     assert!(h.header(header::ETAG).starts_with('"'));
-}
+});
 
-#[tokio::test]
-async fn any_origin_may_read() {
-    let env = env().await;
+both!(any_origin_may_read, |site| {
     let req = Request::get("/api/v1/editions").header(header::ORIGIN, "https://reutilisateur.example.org").body(Body::empty()).unwrap();
-    let a = env.send(req).await;
+    let a = site.send(req).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
     let pre = Request::builder()
@@ -417,20 +407,18 @@ async fn any_origin_may_read() {
         .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
         .body(Body::empty())
         .unwrap();
-    let p = env.send(pre).await;
+    let p = site.send(pre).await;
     assert!(p.status.is_success(), "preflight: {}", p.status);
     assert_eq!(p.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
     assert!(p.header(header::ACCESS_CONTROL_ALLOW_METHODS).contains("GET"));
     // Errors are readable cross-origin too.
     let req = Request::get("/api/v1/editions/inconnue").header(header::ORIGIN, "https://reutilisateur.example.org").body(Body::empty()).unwrap();
-    let e = env.send(req).await;
+    let e = site.send(req).await;
     assert_eq!(e.status, StatusCode::NOT_FOUND);
     assert_eq!(e.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
-}
+});
 
-#[tokio::test]
-async fn bad_requests_are_french_problems_never_500() {
-    let env = env().await;
+both!(bad_requests_are_french_problems_never_500, |site| {
     let t = format!("/api/v1/editions/{SLUG}/demarches");
     let s = format!("/api/v1/editions/{SLUG}/synthese");
     let cases: Vec<(String, u16, &str)> = vec![
@@ -482,7 +470,7 @@ async fn bad_requests_are_french_problems_never_500() {
         ("/api/v1/openapi.json?v=2".into(), 400, "inconnu"),
     ];
     for (uri, status, needle) in cases {
-        let a = env.get(&uri).await;
+        let a = site.get(&uri).await;
         assert_eq!(a.status.as_u16(), status, "{uri}: {}", String::from_utf8_lossy(&a.body));
         assert_eq!(a.header(header::CONTENT_TYPE), "application/problem+json", "{uri}");
         let p = a.json();
@@ -492,12 +480,12 @@ async fn bad_requests_are_french_problems_never_500() {
         assert!(a.headers.get(header::ETAG).is_none(), "{uri}: errors are not cached");
     }
     // Writing is refused with a problem too.
-    let a = env.send(Request::post("/api/v1/editions").body(Body::empty()).unwrap()).await;
+    let a = site.send(Request::post("/api/v1/editions").body(Body::empty()).unwrap()).await;
     assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(a.header(header::CONTENT_TYPE), "application/problem+json");
     assert_eq!(a.header(header::ALLOW), "GET, HEAD");
     assert!(a.json()["detail"].as_str().unwrap().contains("lecture seule"));
-}
+});
 
 // ---------------------------------------------------------------- OpenAPI and its page
 
@@ -570,10 +558,8 @@ fn check(doc: &Value, schema: &Value, v: &Value, at: &str, errs: &mut Vec<String
     }
 }
 
-#[tokio::test]
-async fn every_documented_example_answers_what_the_document_says() {
-    let env = env().await;
-    let doc = env.ok("/api/v1/openapi.json").await;
+both!(every_documented_example_answers_what_the_document_says, |site| {
+    let doc = ok(&site, "/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["servers"][0]["url"], "/api/v1");
     let paths = doc["paths"].as_object().unwrap();
@@ -581,7 +567,7 @@ async fn every_documented_example_answers_what_the_document_says() {
     for (path, item) in paths {
         let op = &item["get"];
         let example = op["x-exemple"].as_str().unwrap();
-        let a = env.get(example).await;
+        let a = site.get(example).await;
         assert_eq!(a.status, StatusCode::OK, "{path}: {example}");
         let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
         let mut errs = Vec::new();
@@ -601,20 +587,75 @@ async fn every_documented_example_answers_what_the_document_says() {
         (format!("/api/v1/diff/2023-juin/{SLUG}"), "Comparaison"),
     ] {
         let mut errs = Vec::new();
-        check(&doc, &serde_json::json!({"$ref": format!("#/components/schemas/{schema}")}), &env.ok(&uri).await, &uri, &mut errs);
+        check(&doc, &serde_json::json!({"$ref": format!("#/components/schemas/{schema}")}), &ok(&site, &uri).await, &uri, &mut errs);
         assert!(errs.is_empty(), "{uri}:\n{}", errs.join("\n"));
     }
-    let e = env.get("/api/v1/editions/inconnue").await;
+    let e = site.get("/api/v1/editions/inconnue").await;
     let mut errs = Vec::new();
     check(&doc, &doc["components"]["schemas"]["Probleme"], &e.json(), "probleme", &mut errs);
     assert!(errs.is_empty(), "{errs:?}");
+});
+
+/// English words that were, or could become, field names: the API speaks French in every field
+/// name (`self` is a link relation; `slug`, `url`, `href`, `id`, `min`, `max`, `format`,
+/// `description`, `sources` belong to both languages).
+const ENGLISH_KEYS: &[&str] = &[
+    "name", "state", "title", "label", "key", "color", "bucket", "buckets", "goal", "count", "share", "levels", "level",
+    "at_goal", "evaluated", "entered", "left", "changes", "biggest_moves", "from", "to", "from_color", "to_color", "from_value",
+    "to_value", "trend", "up", "down", "indicator", "indicators", "fully_online", "online_any", "dematerialisation_rate",
+    "feedback_button", "satisfaction_bands", "links", "value", "rules", "published_at", "reason", "downloads", "weight",
+];
+
+/// Every field name of `v`, with its path; the keys of the `indicateurs` maps are indicator
+/// slugs (data, not field names) and are skipped, but their values are walked.
+fn field_names(v: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(o) => {
+            let is_slug_map = at.ends_with(".indicateurs");
+            for (k, x) in o {
+                if !is_slug_map {
+                    out.push((at.to_string(), k.clone()));
+                }
+                field_names(x, &format!("{at}.{k}"), out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| field_names(x, &format!("{at}[]"), out)),
+        _ => {}
+    }
 }
 
-#[tokio::test]
-async fn the_documentation_page_is_rendered_from_the_document() {
-    let env = env().await;
-    let doc = env.ok("/api/v1/openapi.json").await;
-    let a = env.get("/api/docs").await;
+both!(every_answer_speaks_french_in_its_field_names, |site| {
+    let doc = ok(&site, "/api/v1/openapi.json").await;
+    let mut uris: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(path, _)| path.as_str() != "/openapi.json") // OpenAPI's own vocabulary
+        .map(|(_, item)| item["get"]["x-exemple"].as_str().unwrap().to_string())
+        .collect();
+    uris.extend([
+        format!("/api/v1/editions/{SLUG}/synthese"),
+        format!("/api/v1/diff/2023-juin/{SLUG}"),
+        "/api/v1/demarches/3".to_string(),
+    ]);
+    assert_eq!(uris.len(), 11);
+    for uri in &uris {
+        let mut names = Vec::new();
+        field_names(&ok(&site, uri).await, "", &mut names);
+        assert!(names.len() > 5, "{uri}");
+        let english: Vec<_> = names.iter().filter(|(_, k)| ENGLISH_KEYS.contains(&k.as_str())).collect();
+        assert!(english.is_empty(), "{uri}: English field names {english:?}");
+    }
+    // The walk does find an English name where there is one.
+    let mut names = Vec::new();
+    field_names(&json!({"a": [{"at_goal": 1}], "indicateurs": {"online": {"niveau": "Oui"}}}), "", &mut names);
+    let found: Vec<&str> = names.iter().map(|(_, k)| k.as_str()).collect();
+    assert_eq!(found, ["a", "at_goal", "indicateurs", "niveau"]);
+});
+
+both!(the_documentation_page_is_rendered_from_the_document, |site| {
+    let doc = ok(&site, "/api/v1/openapi.json").await;
+    let a = site.get("/api/docs").await;
     assert_eq!(a.status, StatusCode::OK);
     assert!(a.header(header::CONTENT_TYPE).starts_with("text/html"));
     let html = String::from_utf8(a.body).unwrap();
@@ -638,4 +679,4 @@ async fn the_documentation_page_is_rendered_from_the_document() {
     assert!(html.contains("<th scope=\"col\">"));
     assert!(html.contains("<caption>Paramètres de"));
     assert!(!html.contains("swagger"));
-}
+});

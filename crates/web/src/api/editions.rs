@@ -3,9 +3,9 @@
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use obs_app::model::Edition;
-use obs_domain::diff::EditionDiff;
 use serde::Serialize;
 
+use super::figures::DiffJson;
 use super::{ApiPath, ApiResult, PREFIX, published_json, strict_params};
 use crate::actor::Caller;
 use crate::state::AppState;
@@ -181,18 +181,6 @@ pub async fn show(State(s): State<AppState>, Caller(actor): Caller, ApiPath(slug
     published_json(&headers, &EditionDetail { edition: edition_json(&e), revisions })
 }
 
-/// The diff between two editions, with their slugs.
-#[derive(Debug, Serialize)]
-pub struct DiffJson {
-    /// Older edition.
-    pub a: String,
-    /// Newer edition.
-    pub b: String,
-    /// The differences.
-    #[serde(flatten)]
-    pub diff: EditionDiff,
-}
-
 /// GET /api/v1/diff/{a}/{b}
 pub async fn diff(
     State(s): State<AppState>,
@@ -203,5 +191,5 @@ pub async fn diff(
 ) -> ApiResult {
     strict_params(raw.as_deref(), &[])?;
     let d = s.app.diff(&actor, &a, &b).await?;
-    published_json(&headers, &DiffJson { a, b, diff: d })
+    published_json(&headers, &DiffJson::new(a, b, &d))
 }

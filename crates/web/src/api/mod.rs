@@ -2,7 +2,9 @@
 //!
 //! One file per noun: `editions.rs` (editions, revisions, diff), `demarches.rs` (the paginated
 //! table of an edition and one démarche across editions), `syntheses.rs`, `rules.rs` (rule sets
-//! and indicators), `openapi.rs` (the OpenAPI 3.1 document) and `docs.rs` (the HTML page rendered
+//! and indicators), `figures.rs` (French shapes of the domain's synthesis, headline and diff
+//! figures: every field name of the API is French, while the CLI's `--json` keeps the domain's),
+//! `openapi.rs` (the OpenAPI 3.1 document) and `docs.rs` (the HTML page rendered
 //! from that document). Handlers read as the [`Caller`](crate::actor::Caller), which today is
 //! always the public: only published editions are visible, and published revisions never
 //! change, so every successful answer goes through [`published_json`] (strong ETag,
@@ -16,6 +18,7 @@
 mod demarches;
 mod docs;
 mod editions;
+mod figures;
 mod openapi;
 mod rules;
 mod syntheses;

@@ -331,12 +331,12 @@ fn schemas() -> Value {
         object(
             "Nombre de démarches à un niveau.",
             &[
-                ("key", string("Clé du niveau.")),
-                ("label", string("Libellé du niveau.")),
-                ("color", ref_d("Couleur", "Couleur du niveau.")),
-                ("bucket", string("Catégorie statistique du niveau.")),
-                ("goal", boolean("Vrai si le niveau atteint l'objectif.")),
-                ("count", integer("Nombre de démarches.")),
+                ("cle", string("Clé du niveau.")),
+                ("libelle", string("Libellé du niveau.")),
+                ("couleur", ref_d("Couleur", "Couleur du niveau.")),
+                ("categorie", string("Catégorie statistique du niveau.")),
+                ("objectif", boolean("Vrai si le niveau atteint l'objectif.")),
+                ("nombre", integer("Nombre de démarches.")),
             ],
         ),
     );
@@ -344,7 +344,7 @@ fn schemas() -> Value {
         "CompteCategorie",
         object(
             "Nombre de démarches dans une catégorie statistique (niveaux comptés ensemble).",
-            &[("label", string("Catégorie.")), ("color", ref_d("Couleur", "Couleur du premier niveau de la catégorie.")), ("count", integer("Nombre de démarches."))],
+            &[("libelle", string("Catégorie.")), ("couleur", ref_d("Couleur", "Couleur du premier niveau de la catégorie.")), ("nombre", integer("Nombre de démarches."))],
         ),
     );
     add(
@@ -353,19 +353,19 @@ fn schemas() -> Value {
             "Chiffres d'un indicateur sur un groupe de démarches.",
             &[
                 ("slug", string("Identifiant de l'indicateur.")),
-                ("label", string("Libellé.")),
-                ("key", boolean("Vrai pour les indicateurs clés.")),
-                ("at_goal", integer("Démarches à l'objectif.")),
-                ("evaluated", integer("Démarches évaluées (niveau non gris, hors démarches non réalisables en ligne) : le dénominateur.")),
-                ("share", number_or_null("Part à l'objectif en %, at_goal ÷ evaluated × 100 (null sans démarche évaluée).")),
-                ("levels", array(reference("CompteNiveau"), "Chaque niveau des règles avec son nombre de démarches.")),
-                ("buckets", array(reference("CompteCategorie"), "Nombre de démarches par catégorie statistique.")),
+                ("libelle", string("Libellé.")),
+                ("indicateur_cle", boolean("Vrai pour les indicateurs clés.")),
+                ("a_l_objectif", integer("Démarches à l'objectif.")),
+                ("evaluees", integer("Démarches évaluées (niveau non gris, hors démarches non réalisables en ligne) : le dénominateur.")),
+                ("part_objectif", number_or_null("Part à l'objectif en %, a_l_objectif ÷ evaluees × 100 (null sans démarche évaluée).")),
+                ("niveaux", array(reference("CompteNiveau"), "Chaque niveau des règles avec son nombre de démarches.")),
+                ("categories", array(reference("CompteCategorie"), "Nombre de démarches par catégorie statistique.")),
             ],
         ),
     );
     add(
         "NombreEtPart",
-        object("Un nombre de démarches et sa part des démarches observées.", &[("count", integer("Nombre.")), ("share", number_or_null("Part en %."))]),
+        object("Un nombre de démarches et sa part des démarches observées.", &[("nombre", integer("Nombre.")), ("part", number_or_null("Part en %."))]),
     );
     add(
         "ChiffresCles",
@@ -373,12 +373,12 @@ fn schemas() -> Value {
             "Chiffres clés de toute l'édition.",
             &[
                 ("demarches", integer("Démarches observées.")),
-                ("fully_online", ref_d("NombreEtPart", "Démarches entièrement en ligne.")),
-                ("online_any", ref_d("NombreEtPart", "Démarches en ligne, y compris partiellement ou en bêta.")),
-                ("dematerialisation_rate", number_or_null("Taux de dématérialisation pondéré, en %.")),
+                ("entierement_en_ligne", ref_d("NombreEtPart", "Démarches entièrement en ligne.")),
+                ("en_ligne", ref_d("NombreEtPart", "Démarches en ligne, y compris partiellement ou en bêta.")),
+                ("taux_de_dematerialisation", number_or_null("Taux de dématérialisation pondéré, en %.")),
                 ("franceconnect", ref_d("NombreEtPart", "Démarches proposant FranceConnect.")),
-                ("feedback_button", ref_d("NombreEtPart", "Démarches avec le bouton « Je donne mon avis ».")),
-                ("satisfaction_bands", array(reference("CompteCategorie"), "Démarches par catégorie de satisfaction.")),
+                ("bouton_jdma", ref_d("NombreEtPart", "Démarches avec le bouton « Je donne mon avis ».")),
+                ("categories_de_satisfaction", array(reference("CompteCategorie"), "Démarches par catégorie de satisfaction.")),
             ],
         ),
     );
@@ -461,7 +461,7 @@ fn schemas() -> Value {
     add("ListeRegles", object("Les jeux de règles connus.", &[("regles", array(reference("JeuDeRegles"), "Jeux de règles, par identifiant."))]));
     add(
         "Appartenance",
-        object("Démarche présente dans une seule des deux éditions.", &[("demarche_id", integer("Identifiant stable.")), ("title", string("Titre."))]),
+        object("Démarche présente dans une seule des deux éditions.", &[("demarche_id", integer("Identifiant stable.")), ("titre", string("Titre."))]),
     );
     add(
         "Changement",
@@ -469,15 +469,15 @@ fn schemas() -> Value {
             "Changement de niveau d'une démarche sur un indicateur.",
             &[
                 ("demarche_id", integer("Identifiant stable.")),
-                ("title", string("Titre dans l'édition la plus récente.")),
-                ("indicator", string("Identifiant de l'indicateur.")),
-                ("from", string("Niveau avant.")),
-                ("from_color", ref_d("Couleur", "Couleur avant.")),
-                ("to", string("Niveau après.")),
-                ("to_color", ref_d("Couleur", "Couleur après.")),
-                ("from_value", number_or_null("Valeur exacte avant.")),
-                ("to_value", number_or_null("Valeur exacte après.")),
-                ("trend", enumeration(&["up", "down", "other"], "Sens : vers l'objectif, s'en éloignant, ou autre.")),
+                ("titre", string("Titre dans l'édition la plus récente.")),
+                ("indicateur", string("Identifiant de l'indicateur.")),
+                ("avant", string("Niveau avant.")),
+                ("couleur_avant", ref_d("Couleur", "Couleur avant.")),
+                ("apres", string("Niveau après.")),
+                ("couleur_apres", ref_d("Couleur", "Couleur après.")),
+                ("valeur_avant", number_or_null("Valeur exacte avant.")),
+                ("valeur_apres", number_or_null("Valeur exacte après.")),
+                ("sens", enumeration(&["up", "down", "other"], "Sens : up (vers l'objectif), down (s'en éloignant) ou other (vers ou depuis le gris, ou entre niveaux de même rang).")),
             ],
         ),
     );
@@ -487,9 +487,9 @@ fn schemas() -> Value {
             "Démarche ayant beaucoup bougé.",
             &[
                 ("demarche_id", integer("Identifiant stable.")),
-                ("title", string("Titre.")),
-                ("up", integer("Indicateurs en hausse.")),
-                ("down", integer("Indicateurs en baisse.")),
+                ("titre", string("Titre.")),
+                ("hausses", integer("Indicateurs en hausse.")),
+                ("baisses", integer("Indicateurs en baisse.")),
             ],
         ),
     );
@@ -500,10 +500,10 @@ fn schemas() -> Value {
             &[
                 ("a", string("Édition de départ (la plus ancienne).")),
                 ("b", string("Édition d'arrivée (la plus récente).")),
-                ("entered", array(reference("Appartenance"), "Démarches entrées (dans b, pas dans a).")),
-                ("left", array(reference("Appartenance"), "Démarches sorties (dans a, pas dans b).")),
-                ("changes", array(reference("Changement"), "Changements de niveau.")),
-                ("biggest_moves", array(reference("Mouvement"), "Plus forts mouvements (au plus 20).")),
+                ("entrees", array(reference("Appartenance"), "Démarches entrées (dans b, pas dans a).")),
+                ("sorties", array(reference("Appartenance"), "Démarches sorties (dans a, pas dans b).")),
+                ("changements", array(reference("Changement"), "Changements de niveau.")),
+                ("plus_forts_mouvements", array(reference("Mouvement"), "Plus forts mouvements (au plus 20).")),
             ],
         ),
     );
@@ -849,6 +849,45 @@ mod tests {
             let methods: Vec<&String> = item.as_object().unwrap().keys().collect();
             assert_eq!(methods, vec!["get"], "{path}: the API only registers GET routes");
         }
+    }
+
+    /// English words that slipped into field names before (the domain's serde names) or could:
+    /// the API speaks French in every field name. `self` (a link relation), `slug`, `url`,
+    /// `href`, `id`, `min`, `max`, `format`, `description` and `sources` are shared by both
+    /// languages or conventions; the fields of `Probleme` are fixed by RFC 9457.
+    const ENGLISH_KEYS: &[&str] = &[
+        "name", "state", "title", "label", "key", "color", "colour", "bucket", "buckets", "goal", "count", "share", "levels",
+        "level", "at_goal", "evaluated", "entered", "left", "changes", "biggest_moves", "from", "to", "from_color", "to_color",
+        "from_value", "to_value", "trend", "up", "down", "indicator", "indicators", "fully_online", "online_any",
+        "dematerialisation_rate", "feedback_button", "satisfaction_bands", "links", "value", "values", "rules", "ruleset",
+        "published_at", "reason", "downloads", "period", "target", "hash", "current", "weight", "threshold", "numeric",
+    ];
+
+    fn property_names<'a>(v: &'a Value, out: &mut BTreeSet<&'a str>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::Object(props)) = o.get("properties") {
+                    out.extend(props.keys().map(String::as_str));
+                }
+                o.values().for_each(|x| property_names(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| property_names(x, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_documented_field_name_is_french() {
+        let doc = document();
+        let mut names = BTreeSet::new();
+        for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+            if name != "Probleme" {
+                property_names(schema, &mut names);
+            }
+        }
+        assert!(names.len() > 80, "{names:?}");
+        let english: Vec<&&str> = names.iter().filter(|n| ENGLISH_KEYS.contains(n)).collect();
+        assert!(english.is_empty(), "English field names in the API: {english:?}");
     }
 
     #[test]

@@ -374,6 +374,43 @@ fn numeric_history(view: &DemarcheView, slug: String, ind: &Indicator, cells: &[
     }
 }
 
+/// The démarche's history across editions, split the way the page shows it.
+struct History {
+    /// One chart and table per numeric indicator with at least one value.
+    numeric: Vec<NumericHistory>,
+    /// Labels of the indicators that only take labels (one column each)…
+    label_columns: Vec<String>,
+    /// …and their cells, one row per edition (name, slug, cells).
+    label_rows: Vec<(String, String, Vec<Option<CellView>>)>,
+    /// Numeric indicators never measured for this démarche.
+    unmeasured: Vec<String>,
+}
+
+fn history(view: &DemarcheView) -> History {
+    let mut h = History { numeric: Vec::new(), label_columns: Vec::new(), label_rows: Vec::new(), unmeasured: Vec::new() };
+    let mut label_slugs = Vec::new();
+    for (slug, ind) in all_indicators(&view.appearances) {
+        let cells: Vec<Option<(&Indicator, &obs_domain::Cell)>> = view.appearances.iter().map(|a| cell_in(a, &slug)).collect();
+        if !is_numeric(&ind) {
+            h.label_columns.push(ind.label.clone());
+            label_slugs.push(slug);
+        } else if cells.iter().all(|c| c.is_none_or(|(_, c)| c.value.is_none())) {
+            h.unmeasured.push(ind.label.clone());
+        } else {
+            h.numeric.push(numeric_history(view, slug, &ind, &cells));
+        }
+    }
+    h.label_rows = view
+        .appearances
+        .iter()
+        .map(|a| {
+            let cells = label_slugs.iter().map(|s| cell_in(a, s).map(|(i, c)| cell_view(i, c))).collect();
+            (a.table.edition.name.clone(), a.table.edition.slug.clone(), cells)
+        })
+        .collect();
+    h
+}
+
 async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, PageError> {
     let view: DemarcheView = s.app.demarche(actor, id).await?;
     let table = &view.latest().table;
@@ -384,33 +421,7 @@ async fn page(s: &AppState, actor: &Actor, id: i64) -> Result<Html<String>, Page
     let url_text = if url.is_none() { m.url.clone().filter(|u| !u.is_empty()) } else { None };
 
     let indicators = indicator_rows(&view);
-
-    // History across editions.
-    let mut numeric = Vec::new();
-    let mut label_columns = Vec::new();
-    let mut label_slugs = Vec::new();
-    let mut unmeasured = Vec::new();
-    for (slug, ind) in all_indicators(&view.appearances) {
-        let cells: Vec<Option<(&Indicator, &obs_domain::Cell)>> = view.appearances.iter().map(|a| cell_in(a, &slug)).collect();
-        if !is_numeric(&ind) {
-            label_columns.push(ind.label.clone());
-            label_slugs.push(slug);
-            continue;
-        }
-        if cells.iter().all(|c| c.is_none_or(|(_, c)| c.value.is_none())) {
-            unmeasured.push(ind.label.clone());
-            continue;
-        }
-        numeric.push(numeric_history(&view, slug, &ind, &cells));
-    }
-    let label_rows = view
-        .appearances
-        .iter()
-        .map(|a| {
-            let cells = label_slugs.iter().map(|s| cell_in(a, s).map(|(i, c)| cell_view(i, c))).collect();
-            (a.table.edition.name.clone(), a.table.edition.slug.clone(), cells)
-        })
-        .collect();
+    let History { numeric, label_columns, label_rows, unmeasured } = history(&view);
 
     let page = DemarchePage {
         layout: Layout::new(m.title.clone(), "editions", demo)

@@ -6,6 +6,9 @@ use axum::response::Html;
 
 use super::layout::{Layout, rendered};
 use super::{badge_class, published};
+use obs_app::LoadedRules;
+use obs_app::model::Edition;
+use obs_domain::{Indicator, Level};
 use crate::error::PageError;
 use crate::state::AppState;
 
@@ -69,46 +72,45 @@ struct MethodologyPage {
 /// GET /methodologie
 pub async fn methodology(State(s): State<AppState>) -> Result<Html<String>, PageError> {
     let (editions, demo) = published(&s.app).await?;
-    let mut rulesets: Vec<RuleSetDoc> = s
-        .app
-        .rulesets()
-        .map(|loaded| {
-            let r = &loaded.rules;
-            RuleSetDoc {
-                id: r.id.clone(),
-                name: r.name.clone(),
-                period: r.period.clone(),
-                hash: loaded.hash[..12].to_string(),
-                editions: editions.iter().filter(|e| e.ruleset_id == r.id).map(|e| (e.slug.clone(), e.name.clone())).collect(),
-                indicators: r
-                    .indicators
-                    .iter()
-                    .map(|ind| IndicatorDoc {
-                        slug: ind.slug.clone(),
-                        label: ind.label.clone(),
-                        key: ind.key,
-                        description: ind.description.clone(),
-                        sources: ind.sources.join(", "),
-                        min_count: ind.min_count,
-                        levels: ind
-                            .levels
-                            .iter()
-                            .map(|l| LevelDoc {
-                                label: l.label.clone(),
-                                class: badge_class(l.color),
-                                color: l.color.label_fr(),
-                                threshold: l.threshold_fr(ind.format).unwrap_or_else(|| "libellé".into()),
-                                goal: l.goal,
-                                bucket: l.bucket.clone().filter(|b| *b != l.label),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let mut rulesets: Vec<RuleSetDoc> = s.app.rulesets().map(|loaded| ruleset_doc(loaded, &editions)).collect();
     rulesets.reverse();
     rendered(&MethodologyPage { layout: Layout::new("Méthodologie", "methodologie", demo), rulesets })
+}
+
+/// A rule set as the methodology page describes it, with the published editions it applies to.
+fn ruleset_doc(loaded: &LoadedRules, editions: &[Edition]) -> RuleSetDoc {
+    let r = &loaded.rules;
+    RuleSetDoc {
+        id: r.id.clone(),
+        name: r.name.clone(),
+        period: r.period.clone(),
+        hash: loaded.hash[..12].to_string(),
+        editions: editions.iter().filter(|e| e.ruleset_id == r.id).map(|e| (e.slug.clone(), e.name.clone())).collect(),
+        indicators: r.indicators.iter().map(indicator_doc).collect(),
+    }
+}
+
+fn indicator_doc(ind: &Indicator) -> IndicatorDoc {
+    IndicatorDoc {
+        slug: ind.slug.clone(),
+        label: ind.label.clone(),
+        key: ind.key,
+        description: ind.description.clone(),
+        sources: ind.sources.join(", "),
+        min_count: ind.min_count,
+        levels: ind.levels.iter().map(|l| level_doc(ind, l)).collect(),
+    }
+}
+
+fn level_doc(ind: &Indicator, l: &Level) -> LevelDoc {
+    LevelDoc {
+        label: l.label.clone(),
+        class: badge_class(l.color),
+        color: l.color.label_fr(),
+        threshold: l.threshold_fr(ind.format).unwrap_or_else(|| "libellé".into()),
+        goal: l.goal,
+        bucket: l.bucket.clone().filter(|b| *b != l.label),
+    }
 }
 
 #[derive(askama::Template)]
