@@ -289,7 +289,7 @@ fn compare(a: &TableRow, b: &TableRow, q: &TableQuery, rules: &RuleSet) -> Order
                 (None, None) => by_title(),
                 (None, Some(_)) => Ordering::Greater,
                 (Some(_), None) => Ordering::Less,
-                (Some(x), Some(y)) => dir(x.cmp(&y)).then_with(by_title),
+                (Some(x), Some(y)) => dir(x.cmp(y)).then_with(by_title),
             }
         }
         SortKey::Indicator(slug) => {
