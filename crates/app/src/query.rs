@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use obs_domain::text::fold;
-use obs_domain::{Direction, RuleSet};
+use obs_domain::{Direction, Edition, RuleSet};
 
 use crate::editions::View;
 use crate::error::{AppError, Result};
@@ -402,8 +402,15 @@ impl App {
     /// Parses URL query pairs for an edition's table: the revision (`revision=N`, else the
     /// current one), then filters, search, sort and pagination, all checked strictly.
     pub async fn table_request(&self, actor: &Actor, slug: &str, pairs: &[(String, String)]) -> Result<TableRequest> {
+        let e = self.edition(actor, slug).await?;
+        self.table_request_of(actor, e, pairs).await
+    }
+
+    /// [`App::table_request`] for an edition already read with [`App::edition`] (saves a
+    /// query on the uncached table path, whose handler reads the edition for its cache key).
+    pub async fn table_request_of(&self, actor: &Actor, e: Edition, pairs: &[(String, String)]) -> Result<TableRequest> {
         let view = view_of(revision_param(pairs).map_err(AppError::Invalid)?);
-        let table = self.table(actor, slug, view).await?;
+        let table = self.table_of(actor, e, view).await?;
         let query = TableQuery::parse(pairs, &table.rules).map_err(AppError::Invalid)?;
         Ok(TableRequest { table, query })
     }

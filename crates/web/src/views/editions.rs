@@ -276,15 +276,15 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
     let raw = raw.unwrap_or_default();
     // The classified table, the query (checked against its rules) and the page, computed once
     // however many requests wait for the same view.
+    let e = s.app.edition(&actor, &slug).await?;
     let render = async {
-        let request = s.app.table_request(&actor, &slug, &query_pairs(Some(&raw))).await?;
+        let request = s.app.table_request_of(&actor, e.clone(), &query_pairs(Some(&raw))).await?;
         let parts = s.table_parts.get(&request.table).await?;
         Ok::<_, PageError>(bytes::Bytes::from(render_table(&request.page()?, &parts)?))
     };
     // A published revision never changes: its public views are cached under the edition's state
     // and current revision and the query as sent (which names the revision asked for). Other
     // callers may see an open correction, so only the public view is shared.
-    let e = s.app.edition(&actor, &slug).await?;
     let html = if e.state.is_published() && actor == obs_app::Actor::Public {
         let key = format!("table|{}|{}|{}|{raw}", e.id, e.state.as_str(), e.current_revision);
         s.pages.get_or_render(key, render).await?
