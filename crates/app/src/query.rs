@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use obs_domain::text::fold;
-use obs_domain::{Direction, RuleSet};
+use obs_domain::{Direction, Edition, RuleSet};
 
 use crate::editions::View;
 use crate::error::{AppError, Result};
@@ -284,14 +284,12 @@ fn compare(a: &TableRow, b: &TableRow, q: &TableQuery, rules: &RuleSet) -> Order
     match &q.sort {
         SortKey::Title => dir(by_title()),
         SortKey::Ministere => {
-            let ka = a.member.ministere.as_deref().map(fold);
-            let kb = b.member.ministere.as_deref().map(fold);
             // Rows without ministry go last either way.
-            match (ka, kb) {
+            match (&a.ministere_key, &b.ministere_key) {
                 (None, None) => by_title(),
                 (None, Some(_)) => Ordering::Greater,
                 (Some(_), None) => Ordering::Less,
-                (Some(x), Some(y)) => dir(x.cmp(&y)).then_with(by_title),
+                (Some(x), Some(y)) => dir(x.cmp(y)).then_with(by_title),
             }
         }
         SortKey::Indicator(slug) => {
@@ -319,14 +317,29 @@ fn compare(a: &TableRow, b: &TableRow, q: &TableQuery, rules: &RuleSet) -> Order
 }
 
 /// The indices of the rows of a page and the total number of matching rows.
+///
+/// Works on row indices only: rows are never cloned. The table's rows are already in ascending
+/// title order (title, then id), so the default sort needs no sorting at all; every other order is
+/// total (ties end on the id), so an unstable sort gives the same result as a stable one.
 fn apply(table: &EditionTable, q: &TableQuery) -> (Vec<usize>, usize) {
+    select(&table.rows, &table.rules, q)
+}
+
+/// [`apply`] over rows in ascending title order.
+fn select(all: &[TableRow], rules: &RuleSet, q: &TableQuery) -> (Vec<usize>, usize) {
     let needle = fold(&q.q);
-    let mut rows: Vec<usize> = (0..table.rows.len()).filter(|&i| matches(&table.rows[i], q, &table.rules, &needle)).collect();
-    rows.sort_by(|&a, &b| compare(&table.rows[a], &table.rows[b], q, &table.rules));
+    let mut rows: Vec<usize> = (0..all.len()).filter(|&i| matches(&all[i], q, rules, &needle)).collect();
+    match (&q.sort, q.desc) {
+        (SortKey::Title, false) => {}
+        (SortKey::Title, true) => rows.reverse(),
+        _ => rows.sort_unstable_by(|&a, &b| compare(&all[a], &all[b], q, rules)),
+    }
     let total = rows.len();
     let start = (q.page - 1).saturating_mul(q.per_page).min(total);
     let end = start.saturating_add(q.per_page).min(total);
-    (rows[start..end].to_vec(), total)
+    rows.truncate(end);
+    rows.drain(..start);
+    (rows, total)
 }
 
 /// One page of an edition's table, as filtered, sorted and cut by a [`TableQuery`].
@@ -345,6 +358,12 @@ impl TablePage {
     /// The rows of this page, in order.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = &TableRow> {
         self.rows.iter().map(|&i| &self.table.rows[i])
+    }
+
+    /// The indices in `table.rows` of the rows of this page, in order (callers that prepared
+    /// something per row of the table use them).
+    pub fn row_indices(&self) -> &[usize] {
+        &self.rows
     }
 
     /// Number of pages (at least 1).
@@ -383,8 +402,15 @@ impl App {
     /// Parses URL query pairs for an edition's table: the revision (`revision=N`, else the
     /// current one), then filters, search, sort and pagination, all checked strictly.
     pub async fn table_request(&self, actor: &Actor, slug: &str, pairs: &[(String, String)]) -> Result<TableRequest> {
+        let e = self.edition(actor, slug).await?;
+        self.table_request_of(actor, e, pairs).await
+    }
+
+    /// [`App::table_request`] for an edition already read with [`App::edition`] (saves a
+    /// query on the uncached table path, whose handler reads the edition for its cache key).
+    pub async fn table_request_of(&self, actor: &Actor, e: Edition, pairs: &[(String, String)]) -> Result<TableRequest> {
         let view = view_of(revision_param(pairs).map_err(AppError::Invalid)?);
-        let table = self.table(actor, slug, view).await?;
+        let table = self.table_of(actor, e, view).await?;
         let query = TableQuery::parse(pairs, &table.rules).map_err(AppError::Invalid)?;
         Ok(TableRequest { table, query })
     }
@@ -447,5 +473,54 @@ mod tests {
         assert!(parse("niveau_satisfaction=violet").unwrap_err().contains("violet"));
         assert!(parse("tri=nimporte").is_err());
         assert!(parse("").is_ok());
+    }
+
+    fn rows(rules: &RuleSet) -> Vec<TableRow> {
+        let member = |id: i64, title: &str, ministere: Option<&str>| obs_domain::Member {
+            demarche_id: id,
+            title: title.into(),
+            ministere: ministere.map(Into::into),
+            administration: None,
+            domaine: None,
+            url: None,
+            audiences: vec![],
+            volume_total: None,
+            volume_online: None,
+            feedback_button: None,
+        };
+        let members = vec![
+            member(1, "Zèbre", Some("Économie")),
+            member(2, "abeille", Some("Intérieur")),
+            member(3, "Été", None),
+            member(4, "Abeille", Some("economie")),
+            member(5, "été", Some("Armées")),
+            member(6, "Bœuf", Some("Économie")),
+        ];
+        crate::table::classify_rows(rules, members, &std::collections::HashMap::new()).0
+    }
+
+    /// The fast paths of `select` (no sort for the title order, a reversal for its descending
+    /// order, unstable sorts elsewhere) give exactly what a full stable sort with `compare` gives,
+    /// with ministry keys folded once per row.
+    #[test]
+    fn selection_equals_a_full_stable_sort() {
+        let rules = rules();
+        let all = rows(&rules);
+        assert_eq!(all[0].ministere_key.as_deref(), Some("interieur"));
+        for query in ["", "ordre=desc", "tri=ministere", "tri=ministere&ordre=desc", "tri=uptime", "tri=uptime&ordre=desc", "q=ete&tri=ministere"] {
+            let q = parse(query).unwrap();
+            let needle = fold(&q.q);
+            let mut want: Vec<usize> = (0..all.len()).filter(|&i| matches(&all[i], &q, &rules, &needle)).collect();
+            want.sort_by(|&a, &b| compare(&all[a], &all[b], &q, &rules));
+            assert_eq!(select(&all, &rules, &q), (want.clone(), want.len()), "{query}");
+        }
+        // Ministry order: folded (accents and case ignored), rows without ministry last.
+        let q = parse("tri=ministere").unwrap();
+        let ids: Vec<i64> = select(&all, &rules, &q).0.iter().map(|&i| all[i].member.demarche_id).collect();
+        assert_eq!(ids, vec![5, 4, 6, 1, 2, 3]);
+        // Pages cut the sorted list.
+        let q = parse("par_page=4&page=2&ordre=desc").unwrap();
+        let (page, total) = select(&all, &rules, &q);
+        assert_eq!((page.len(), total), (2, 6));
     }
 }

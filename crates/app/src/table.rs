@@ -29,6 +29,9 @@ pub struct TableRow {
     pub raws: Vec<Option<Raw>>,
     /// The title folded for accent- and case-insensitive sorting, computed once.
     pub title_key: String,
+    /// The ministry folded for sorting, computed once (sorting folded both names on every
+    /// comparison before, about an eighth of an uncached view's time).
+    pub ministere_key: Option<String>,
     /// Title, ministry, administration and id folded for search, computed once.
     pub search_key: String,
 }
@@ -89,6 +92,7 @@ pub(crate) fn classify_rows(
                 raws.push(raw.cloned());
             }
             let title_key = obs_domain::text::fold(&member.title);
+            let ministere_key = member.ministere.as_deref().map(obs_domain::text::fold);
             let search_key = obs_domain::text::fold(&format!(
                 "{} {} {} {}",
                 member.title,
@@ -96,7 +100,7 @@ pub(crate) fn classify_rows(
                 member.administration.as_deref().unwrap_or(""),
                 member.demarche_id
             ));
-            TableRow { member, cells, raws, title_key, search_key }
+            TableRow { member, cells, raws, title_key, ministere_key, search_key }
         })
         .collect();
     // Row order (and so the order of every export) must not depend on the database collation.

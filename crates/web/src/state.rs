@@ -20,6 +20,9 @@ pub struct AppState {
     pub files: Arc<HashMap<String, Vec<u8>>>,
     /// Rendered pages of published data.
     pub pages: Arc<crate::cache::PageCache>,
+    /// What table pages of published revisions show whatever the query (rows' markup, filter
+    /// options, legends), so a query that misses `pages` only filters, sorts and slices.
+    pub table_parts: Arc<crate::views::table_parts::TablePartsCache>,
     /// Turns a request into an actor (everyone is the public until accounts exist).
     pub identify: Arc<dyn Identify>,
     /// Request counters and durations, exported at `/metrics`.
@@ -37,6 +40,7 @@ impl AppState {
             app,
             files: Arc::new(HashMap::new()),
             pages: Arc::new(crate::cache::PageCache::new(64 << 20)),
+            table_parts: Arc::new(crate::views::table_parts::TablePartsCache::new(16)),
             identify: Arc::new(Anonymous),
             metrics: Arc::new(Metrics::new()),
             queue: None,

@@ -43,6 +43,34 @@ both!(home_and_archive_show_published_editions, |s| {
     assert!(archive.contains("Révision 1"));
 });
 
+// Issue 6 §7: rows' markup, filter options and legends are built once per published revision
+// and shared by every query; each query only picks, orders and cuts the rows.
+both!(table_rows_markup_is_shared_by_every_query, |s| {
+    let rows = |body: &str| -> Vec<String> {
+        body.split("<tr>").skip(2).map(|r| r[..r.find("</tr>").unwrap()].to_string()).collect()
+    };
+    let (_, by_title) = get(&s, "/editions/2025-decembre?par_page=500").await;
+    let (_, by_ministry) = get(&s, "/editions/2025-decembre?par_page=500&tri=ministere&ordre=desc").await;
+    let (mut a, mut b) = (rows(&by_title), rows(&by_ministry));
+    assert_eq!(a.len(), 253);
+    assert!(a.iter().all(|r| r.contains("<th scope=\"row\"") && r.matches("<td ").count() > 2));
+    assert_ne!(a, b, "another order");
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "the same rows, byte for byte");
+    // Options come from the whole table whatever the filters; the chosen one is selected.
+    let table = s.app.table(&Actor::Public, "2025-decembre", View::Current).await.unwrap();
+    let min = table.rows.iter().find_map(|r| r.member.ministere.clone()).unwrap();
+    let enc: String = form_urlencoded::byte_serialize(min.as_bytes()).collect();
+    let (_, filtered) = get(&s, &format!("/editions/2025-decembre?ministere={enc}")).await;
+    let all_selected = "<option value=\"\" selected>Tous les ministères";
+    assert!(by_title.contains(all_selected) && !filtered.contains(all_selected), "{min}");
+    assert_eq!(filtered.matches(" selected>").count(), by_title.matches(" selected>").count());
+    let options = |body: &str| body.matches("<option ").count();
+    assert_eq!(options(&filtered), options(&by_title));
+    assert_eq!(filtered.matches("obs-legend\"").count(), table.rules.indicators.len());
+});
+
 both!(table_filters_sort_and_pages_live_in_the_url, |s| {
     let (_, all) = get(&s, "/editions/2025-decembre?par_page=500").await;
     assert_eq!(rows_in(&all), 253);

@@ -1,7 +1,5 @@
 //! Editions: archive, table of an edition, comparison of two editions, downloads.
 
-use std::collections::BTreeSet;
-
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -11,7 +9,8 @@ use obs_domain::display::{format_count, french_day};
 use obs_app::model::Edition;
 
 use super::layout::{Layout, rendered};
-use super::{CellView, badge_class, cell_view, published};
+use super::table_parts::{TableParts, render_error};
+use super::{badge_class, published};
 use crate::error::PageError;
 use obs_app::query::{LevelFilter, SortKey};
 use obs_app::TableQuery;
@@ -158,40 +157,26 @@ pub struct ColumnView {
     pub aria_sort: &'static str,
 }
 
-/// A row of the table.
-pub struct RowView {
-    /// Démarche id.
-    pub id: i64,
-    /// Title.
-    pub title: String,
-    /// Ministry.
-    pub ministere: String,
-    /// Administration.
-    pub administration: String,
-    /// Cells.
-    pub cells: Vec<CellView>,
-}
-
-/// An option of a select.
-pub struct Opt {
+/// An option of a select (borrowed from the table's parts and rules: nothing copied per request).
+pub struct Opt<'a> {
     /// Value.
-    pub value: String,
+    pub value: &'a str,
     /// Label.
-    pub label: String,
+    pub label: &'a str,
     /// Selected.
     pub selected: bool,
 }
 
 /// A select of the filter form.
-pub struct SelectView {
+pub struct SelectView<'a> {
     /// Field name.
     pub name: String,
     /// Field id.
     pub id: String,
     /// Label.
-    pub label: String,
+    pub label: &'a str,
     /// Options (the first is "all").
-    pub options: Vec<Opt>,
+    pub options: Vec<Opt<'a>>,
 }
 
 /// The legend of an indicator.
@@ -218,18 +203,19 @@ pub struct PageLink {
 
 #[derive(askama::Template)]
 #[template(path = "table.html")]
-struct TablePage {
+struct TablePage<'a> {
     layout: Layout,
     slug: String,
     name: String,
     revision_note: Option<String>,
     ruleset: String,
     columns: Vec<ColumnView>,
-    rows: Vec<RowView>,
+    /// The page's rows, rendered once per revision (`TableParts`).
+    rows: Vec<&'a str>,
     q: String,
-    selects: Vec<SelectView>,
-    level_selects: Vec<SelectView>,
-    more_level_selects: Vec<SelectView>,
+    selects: Vec<SelectView<'a>>,
+    level_selects: Vec<SelectView<'a>>,
+    more_level_selects: Vec<SelectView<'a>>,
     has_filters: bool,
     total: String,
     shown_from: usize,
@@ -237,7 +223,7 @@ struct TablePage {
     pages: Vec<PageLink>,
     prev_href: Option<String>,
     next_href: Option<String>,
-    legends: Vec<LegendView>,
+    legends: &'a [LegendView],
     downloads: Vec<Download>,
     title_sort_href: String,
     title_aria_sort: &'static str,
@@ -246,29 +232,35 @@ struct TablePage {
     revision_field: Option<i32>,
 }
 
-fn options(values: BTreeSet<String>, selected: &str, all: &str) -> Vec<Opt> {
-    let mut v = vec![Opt { value: String::new(), label: all.to_string(), selected: selected.is_empty() }];
-    v.extend(values.into_iter().map(|x| Opt { selected: x == selected, label: x.clone(), value: x }));
+fn options<'a>(values: &'a [String], selected: &str, all: &'a str) -> Vec<Opt<'a>> {
+    let mut v = Vec::with_capacity(values.len() + 1);
+    v.push(Opt { value: "", label: all, selected: selected.is_empty() });
+    v.extend(values.iter().map(|x| Opt { selected: x == selected, label: x, value: x }));
     v
 }
 
-fn level_select(table: &EditionTable, q: &TableQuery, i: usize) -> SelectView {
+fn select<'a>(name: &str, label: &'a str, options: Vec<Opt<'a>>) -> SelectView<'a> {
+    SelectView { name: name.to_string(), id: format!("filtre-{name}"), label, options }
+}
+
+fn level_select<'a>(table: &'a EditionTable, q: &TableQuery, i: usize) -> SelectView<'a> {
     let ind = &table.rules.indicators[i];
     let current = match q.levels.get(&ind.slug) {
-        Some(LevelFilter::Level(k)) => k.clone(),
-        Some(LevelFilter::Goal) => "objectif".into(),
-        Some(LevelFilter::NotGoal) => "non-objectif".into(),
-        None => String::new(),
+        Some(LevelFilter::Level(k)) => k.as_str(),
+        Some(LevelFilter::Goal) => "objectif",
+        Some(LevelFilter::NotGoal) => "non-objectif",
+        None => "",
     };
-    let mut options = vec![Opt { value: String::new(), label: "Tous les niveaux".into(), selected: current.is_empty() }];
+    let mut options = Vec::with_capacity(ind.levels.len() + 3);
+    options.push(Opt { value: "", label: "Tous les niveaux", selected: current.is_empty() });
     if ind.has_colors() {
-        options.push(Opt { value: "objectif".into(), label: "Objectif atteint".into(), selected: current == "objectif" });
-        options.push(Opt { value: "non-objectif".into(), label: "Objectif non atteint".into(), selected: current == "non-objectif" });
+        options.push(Opt { value: "objectif", label: "Objectif atteint", selected: current == "objectif" });
+        options.push(Opt { value: "non-objectif", label: "Objectif non atteint", selected: current == "non-objectif" });
     }
     for l in &ind.levels {
-        options.push(Opt { value: l.key.clone(), label: l.label.clone(), selected: current == l.key });
+        options.push(Opt { value: &l.key, label: &l.label, selected: current == l.key });
     }
-    SelectView { name: format!("niveau_{}", ind.slug), id: format!("filtre-{}", ind.slug), label: ind.label.clone(), options }
+    SelectView { name: format!("niveau_{}", ind.slug), id: format!("filtre-{}", ind.slug), label: &ind.label, options }
 }
 
 fn aria_sort(q: &TableQuery, key: &SortKey) -> &'static str {
@@ -284,14 +276,15 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
     let raw = raw.unwrap_or_default();
     // The classified table, the query (checked against its rules) and the page, computed once
     // however many requests wait for the same view.
+    let e = s.app.edition(&actor, &slug).await?;
     let render = async {
-        let request = s.app.table_request(&actor, &slug, &query_pairs(Some(&raw))).await?;
-        Ok::<_, PageError>(bytes::Bytes::from(rendered(&table_page(request.page()?))?.0))
+        let request = s.app.table_request_of(&actor, e.clone(), &query_pairs(Some(&raw))).await?;
+        let parts = s.table_parts.get(&request.table).await?;
+        Ok::<_, PageError>(bytes::Bytes::from(render_table(&request.page()?, &parts)?))
     };
     // A published revision never changes: its public views are cached under the edition's state
     // and current revision and the query as sent (which names the revision asked for). Other
     // callers may see an open correction, so only the public view is shared.
-    let e = s.app.edition(&actor, &slug).await?;
     let html = if e.state.is_published() && actor == obs_app::Actor::Public {
         let key = format!("table|{}|{}|{}|{raw}", e.id, e.state.as_str(), e.current_revision);
         s.pages.get_or_render(key, render).await?
@@ -301,8 +294,17 @@ pub async fn table(State(s): State<AppState>, Caller(actor): Caller, Path(slug):
     Ok(Html(html).into_response())
 }
 
+/// Renders one page of a table into a buffer sized from the previous page.
+fn render_table(p: &obs_app::TablePage, parts: &TableParts) -> Result<String, PageError> {
+    let page = table_page(p, parts);
+    let mut out = parts.buffer_for(&page.rows);
+    askama::Template::render_into(&page, &mut out).map_err(render_error)?;
+    parts.rendered(out.len(), &page.rows);
+    Ok(out)
+}
+
 /// The table page's template data for one page of the table.
-fn table_page(p: obs_app::TablePage) -> TablePage {
+fn table_page<'a>(p: &'a obs_app::TablePage, parts: &'a TableParts) -> TablePage<'a> {
     let (table, q, total, pages_count) = (&p.table, &p.query, p.total, p.pages());
     let (edition, slug) = (&table.edition, table.edition.slug.clone());
     let rules = &table.rules;
@@ -320,60 +322,14 @@ fn table_page(p: obs_app::TablePage) -> TablePage {
             }
         })
         .collect();
-    let row_views = p
-        .rows()
-        .map(|r| RowView {
-            id: r.member.demarche_id,
-            title: r.member.title.clone(),
-            ministere: r.member.ministere.clone().unwrap_or_default(),
-            administration: r.member.administration.clone().unwrap_or_default(),
-            cells: rules.indicators.iter().zip(&r.cells).map(|(ind, c)| cell_view(ind, c)).collect(),
-        })
-        .collect();
-    let collect = |f: fn(&obs_app::model::Member) -> Vec<String>| -> BTreeSet<String> {
-        table.rows.iter().flat_map(|r| f(&r.member)).filter(|s| !s.is_empty()).collect()
-    };
+    let row_views = p.row_indices().iter().map(|&i| parts.rows[i].as_str()).collect();
     let selects = vec![
-        SelectView {
-            name: "ministere".into(),
-            id: "filtre-ministere".into(),
-            label: "Ministère".into(),
-            options: options(collect(|m| m.ministere.clone().into_iter().collect()), &q.ministere, "Tous les ministères"),
-        },
-        SelectView {
-            name: "administration".into(),
-            id: "filtre-administration".into(),
-            label: "Administration".into(),
-            options: options(collect(|m| m.administration.clone().into_iter().collect()), &q.administration, "Toutes les administrations"),
-        },
-        SelectView {
-            name: "domaine".into(),
-            id: "filtre-domaine".into(),
-            label: "Domaine".into(),
-            options: options(collect(|m| m.domaine.clone().into_iter().collect()), &q.domaine, "Tous les domaines"),
-        },
-        SelectView {
-            name: "public".into(),
-            id: "filtre-public".into(),
-            label: "Public".into(),
-            options: options(collect(|m| m.audiences.clone()), &q.public, "Tous les publics"),
-        },
+        select("ministere", "Ministère", options(&parts.ministeres, &q.ministere, "Tous les ministères")),
+        select("administration", "Administration", options(&parts.administrations, &q.administration, "Toutes les administrations")),
+        select("domaine", "Domaine", options(&parts.domaines, &q.domaine, "Tous les domaines")),
+        select("public", "Public", options(&parts.publics, &q.public, "Tous les publics")),
     ];
     let (key_idx, other_idx): (Vec<usize>, Vec<usize>) = (0..rules.indicators.len()).partition(|&i| rules.indicators[i].key);
-    let legends = rules
-        .indicators
-        .iter()
-        .map(|ind| LegendView {
-            slug: ind.slug.clone(),
-            label: ind.label.clone(),
-            description: ind.description.clone(),
-            levels: ind
-                .levels
-                .iter()
-                .map(|l| (l.label.clone(), badge_class(l.color), l.threshold_fr(ind.format).unwrap_or_default(), l.goal))
-                .collect(),
-        })
-        .collect();
     let window = 2;
     let pages = (1..=pages_count)
         .filter(|&n| n == 1 || n == pages_count || n.abs_diff(q.page) <= window)
@@ -409,7 +365,7 @@ fn table_page(p: obs_app::TablePage) -> TablePage {
         prev_href: (q.page > 1).then(|| format!("?{}", q.with_page(q.page - 1))),
         next_href: (q.page < pages_count).then(|| format!("?{}", q.with_page(q.page + 1))),
         pages,
-        legends,
+        legends: &parts.legends,
         downloads: downloads(&slug, q.revision),
         title_sort_href: format!("?{}", q.sorted_on(SortKey::Title)),
         title_aria_sort: aria_sort(q, &SortKey::Title),

@@ -6,6 +6,7 @@ pub mod home;
 pub mod layout;
 pub mod pages;
 pub mod syntheses;
+pub mod table_parts;
 
 use obs_app::{Actor, App};
 use obs_domain::{Cell, Color, Indicator};
