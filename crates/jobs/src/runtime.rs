@@ -80,15 +80,9 @@ pub enum RuntimeError {
 }
 
 /// The jobs runtime of one instance. Build it, then [`Runtime::run`] it until shutdown.
-pub struct Runtime<C> {
-    store: Store,
-    registry: Arc<Registry<C>>,
-    data: C,
-    config: Config,
-    clock: Arc<dyn Clock>,
-    instance: String,
-}
+pub struct Runtime<C>(Shared<C>);
 
+/// What the workers and the maintenance loop of one instance share.
 struct Shared<C> {
     store: Store,
     registry: Arc<Registry<C>>,
@@ -117,64 +111,58 @@ fn default_instance() -> String {
 impl<C: Clone + Send + Sync + 'static> Runtime<C> {
     /// A runtime over `store` running the jobs of `registry`; handlers receive `data`.
     pub fn new(store: Store, registry: Registry<C>, data: C) -> Runtime<C> {
-        Runtime {
+        Runtime(Shared {
             store,
             registry: Arc::new(registry),
             data,
             config: Config::default(),
             clock: Arc::new(SystemClock),
             instance: default_instance(),
-        }
+        })
     }
 
     /// Replaces the configuration.
     pub fn with_config(mut self, config: Config) -> Runtime<C> {
-        self.config = config;
+        self.0.config = config;
         self
     }
 
     /// Replaces the clock (tests).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Runtime<C> {
-        self.clock = clock;
+        self.0.clock = clock;
         self
     }
 
     /// Names this instance (its workers' lease owners are `NAME/1`, `NAME/2`…).
     pub fn with_instance(mut self, name: impl Into<String>) -> Runtime<C> {
-        self.instance = name.into();
+        self.0.instance = name.into();
         self
     }
 
     /// This instance's name.
     pub fn instance(&self) -> &str {
-        &self.instance
+        &self.0.instance
     }
 
     /// Declares the schedules, then runs the workers and the maintenance loop until `shutdown`
     /// completes; then stops claiming, lets running jobs finish within the grace period and
     /// releases the others. With zero workers, only declares the schedules and waits.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), RuntimeError> {
-        self.config.validate()?;
-        if let Some(s) = self.registry.orphan_schedules().first() {
+        let shared = self.0;
+        shared.config.validate()?;
+        if let Some(s) = shared.registry.orphan_schedules().first() {
             return Err(RuntimeError::OrphanSchedule { name: s.name.clone(), kind: s.kind });
         }
-        let now = self.clock.now();
+        let now = shared.clock.now();
         {
-            let mut h = self.store.conn().await?;
-            for s in self.registry.schedules() {
+            let mut h = shared.store.conn().await?;
+            for s in shared.registry.schedules() {
                 let spec = s.recurrence.describe();
                 let def = jobs::ScheduleDef { name: &s.name, kind: s.kind, payload: &s.payload, spec: &spec, max_attempts: s.max_attempts };
                 jobs::declare_schedule(h.conn(), &def, s.recurrence.next_after(now)).await?;
             }
         }
-        let shared = Arc::new(Shared {
-            store: self.store,
-            registry: self.registry,
-            data: self.data,
-            config: self.config,
-            clock: self.clock,
-            instance: self.instance,
-        });
+        let shared = Arc::new(shared);
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
         if shared.config.workers > 0 {
