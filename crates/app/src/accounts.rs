@@ -13,7 +13,9 @@
 use std::sync::{Arc, Mutex};
 
 use obs_auth::{ApiKeyPepper, NewPassword, PasswordHasher, SecretToken, TokenHash, TotpSecret};
-use obs_store::accounts::{self, NewUser, RoleName, TokenPurpose, User};
+use obs_store::accounts::{self, NewUser, TokenPurpose, User};
+/// The role names accounts are created with (parsed once at the storage edge).
+pub use obs_store::accounts::RoleName;
 use obs_store::{api_keys, audit, sessions};
 use time::{Duration, OffsetDateTime};
 

@@ -401,7 +401,7 @@ fn read_password_stdin() -> Result<String> {
 
 async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
     use obs_app::accounts::{NewAccount, Security};
-    use obs_store::accounts::RoleName;
+    use obs_app::accounts::RoleName;
     // The command line needs no API-key pepper: it manages accounts, not keys.
     let security = Security::new(None);
     match cmd {
@@ -424,7 +424,7 @@ async fn user(g: &Global, cmd: UserCmd) -> Result<()> {
                 println!("  ministère : {m}");
             }
             if let Some(link) = created.link {
-                println!("Lien à usage unique pour définir le mot de passe, valable une heure (jusqu'à {}) :", obs_store::accounts::instant_text(link.expires_at));
+                println!("Lien à usage unique pour définir le mot de passe, valable une heure (jusqu'à {}) :", obs_domain::Instant::from(link.expires_at));
                 println!("  {}/connexion/definir-mot-de-passe?jeton={}", public_url(), link.token);
                 println!("Note : la page de ce lien arrive avec le back-office ; d'ici là, utilisez --password-stdin.");
             }

@@ -5,8 +5,8 @@
 //! [`OffsetDateTime`]s. E-mails are compared lower-cased (the column holds the lower-cased
 //! form), so `Anne@X.fr` and `anne@x.fr` are one account.
 
+use obs_domain::Instant;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::{Conn, Result, StoreError};
 
@@ -106,15 +106,15 @@ impl TokenPurpose {
     }
 }
 
-/// How instants are stored: RFC 3339 UTC at the second, which sorts as text.
+/// How instants are stored: the shared [`Instant`] text (RFC 3339 UTC at the second, which sorts
+/// as text), like every other table.
 pub fn instant_text(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.replace_nanosecond(0).unwrap_or(t).format(&Rfc3339).unwrap_or_default()
+    Instant::from(t).to_string()
 }
 
-/// Reads a stored instant.
+/// Reads a stored instant (the shared conversion of the store's edge).
 pub fn parse_instant(s: &str) -> Result<OffsetDateTime> {
-    OffsetDateTime::parse(s, &Rfc3339).map_err(|_| StoreError::Corrupt(format!("instant illisible « {s} »")))
+    crate::instant(s).map(Instant::utc)
 }
 
 pub(crate) fn parse_opt_instant(s: Option<String>) -> Result<Option<OffsetDateTime>> {
