@@ -197,16 +197,7 @@ pub fn export_table(table: &EditionTable, format: ExportFormat) -> Result<Vec<u8
         .rows
         .iter()
         .map(|r| ExportRow {
-            demarche_id: r.member.demarche_id,
-            title: r.member.title.clone(),
-            ministere: r.member.ministere.clone(),
-            administration: r.member.administration.clone(),
-            domaine: r.member.domaine.clone(),
-            url: r.member.url.clone(),
-            audience: r.member.audiences.clone(),
-            volume_total: r.member.volume_total,
-            volume_online: r.member.volume_online,
-            feedback_button: r.member.feedback_button,
+            member: r.member.clone(),
             cells: r.cells.clone(),
         })
         .collect();

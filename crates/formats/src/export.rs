@@ -14,7 +14,7 @@
 //!   right in French Excel; `b','` without BOM is the variant for programs.
 
 use obs_domain::synthesis::Synthesis;
-use obs_domain::{Cell, Color, Format, Indicator, Level, RuleSet};
+use obs_domain::{Cell, Color, Format, Indicator, Level, Member, RuleSet};
 use rust_xlsxwriter::{DocProperties, Format as XFormat, Workbook, Worksheet, XlsxError};
 use serde_json::{Map, Value, json};
 
@@ -39,29 +39,12 @@ pub struct ExportMeta {
     pub demo: bool,
 }
 
-/// One démarche with its classified cells.
+/// One démarche with its classified cells: the edition's member record (the same record the
+/// site shows) and one cell per indicator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
-    /// Stable démarche id.
-    pub demarche_id: i64,
-    /// Title.
-    pub title: String,
-    /// Ministry.
-    pub ministere: Option<String>,
-    /// Administration.
-    pub administration: Option<String>,
-    /// Domain (central administration).
-    pub domaine: Option<String>,
-    /// URL of the démarche.
-    pub url: Option<String>,
-    /// User categories.
-    pub audience: Vec<String>,
-    /// Yearly volume, all channels.
-    pub volume_total: Option<f64>,
-    /// Yearly volume online.
-    pub volume_online: Option<f64>,
-    /// Whether the feedback button is installed.
-    pub feedback_button: Option<bool>,
+    /// The démarche as it appears in the edition.
+    pub member: Member,
     /// One cell per indicator, aligned with `rules.indicators` (a missing cell reads as the
     /// indicator's "missing" level).
     pub cells: Vec<Cell>,
@@ -178,16 +161,16 @@ fn resolve<'r>(rules: &'r RuleSet, row: &ExportRow, i: usize) -> Option<Resolved
 fn text_fields(rules: &RuleSet, row: &ExportRow, list_sep: &str) -> Vec<String> {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     let mut out = vec![
-        row.demarche_id.to_string(),
-        row.title.clone(),
-        opt(&row.ministere),
-        opt(&row.administration),
-        opt(&row.domaine),
-        opt(&row.url),
-        row.audience.join(list_sep),
-        row.volume_total.map(number).unwrap_or_default(),
-        row.volume_online.map(number).unwrap_or_default(),
-        row.feedback_button
+        row.member.demarche_id.to_string(),
+        row.member.title.clone(),
+        opt(&row.member.ministere),
+        opt(&row.member.administration),
+        opt(&row.member.domaine),
+        opt(&row.member.url),
+        row.member.audiences.join(list_sep),
+        row.member.volume_total.map(number).unwrap_or_default(),
+        row.member.volume_online.map(number).unwrap_or_default(),
+        row.member.feedback_button
             .map(|b| yes_no(b).to_string())
             .unwrap_or_default(),
     ];
@@ -294,21 +277,21 @@ pub fn to_xlsx(e: &ExportEdition) -> Result<Vec<u8>, XlsxError> {
     let sep = list_separator(b',');
     for (k, row) in e.rows.iter().enumerate() {
         let r = k as u32 + 1;
-        ws.write_number(r, 0, row.demarche_id as f64)?;
+        ws.write_number(r, 0, row.member.demarche_id as f64)?;
         let texts = [
-            &row.title,
-            row.ministere.as_deref().unwrap_or(""),
-            row.administration.as_deref().unwrap_or(""),
-            row.domaine.as_deref().unwrap_or(""),
-            row.url.as_deref().unwrap_or(""),
-            &row.audience.join(sep),
+            &row.member.title,
+            row.member.ministere.as_deref().unwrap_or(""),
+            row.member.administration.as_deref().unwrap_or(""),
+            row.member.domaine.as_deref().unwrap_or(""),
+            row.member.url.as_deref().unwrap_or(""),
+            &row.member.audiences.join(sep),
         ];
         for (j, t) in texts.iter().enumerate() {
             write_text(ws, r, j as u16 + 1, t)?;
         }
-        write_opt_number(ws, r, 7, row.volume_total)?;
-        write_opt_number(ws, r, 8, row.volume_online)?;
-        write_text(ws, r, 9, row.feedback_button.map(yes_no).unwrap_or(""))?;
+        write_opt_number(ws, r, 7, row.member.volume_total)?;
+        write_opt_number(ws, r, 8, row.member.volume_online)?;
+        write_text(ws, r, 9, row.member.feedback_button.map(yes_no).unwrap_or(""))?;
         for i in 0..rules.indicators.len() {
             let c = (DESCRIPTIVE_COLUMNS.len() + 3 * i) as u16;
             if let Some(res) = resolve(rules, row, i) {
@@ -463,16 +446,16 @@ pub fn to_json(e: &ExportEdition) -> Value {
                 }
             }
             json!({
-                "demarche_id": row.demarche_id,
-                "titre": row.title,
-                "ministere": row.ministere,
-                "administration": row.administration,
-                "domaine": row.domaine,
-                "url": row.url,
-                "publics": row.audience,
-                "volume_total": json_number(row.volume_total),
-                "volume_en_ligne": json_number(row.volume_online),
-                "bouton_jdma": row.feedback_button,
+                "demarche_id": row.member.demarche_id,
+                "titre": row.member.title,
+                "ministere": row.member.ministere,
+                "administration": row.member.administration,
+                "domaine": row.member.domaine,
+                "url": row.member.url,
+                "publics": row.member.audiences,
+                "volume_total": json_number(row.member.volume_total),
+                "volume_en_ligne": json_number(row.member.volume_online),
+                "bouton_jdma": row.member.feedback_button,
                 "indicateurs": indicateurs,
             })
         })

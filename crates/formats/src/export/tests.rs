@@ -38,16 +38,18 @@ fn meta() -> ExportMeta {
 fn edition(rules: &RuleSet) -> ExportEdition<'_> {
     let rows = vec![
         ExportRow {
-            demarche_id: 1,
-            title: "Carte grise".into(),
-            ministere: Some("Intérieur".into()),
-            administration: Some("ANTS".into()),
-            domaine: Some("Titres".into()),
-            url: Some("https://immatriculation.ants.gouv.fr/?a=1;b=2".into()),
-            audience: vec!["Particuliers".into(), "Professionnels".into()],
-            volume_total: Some(1_234_567.0),
-            volume_online: Some(1_000_000.5),
-            feedback_button: Some(true),
+            member: Member {
+                demarche_id: 1,
+                title: "Carte grise".into(),
+                ministere: Some("Intérieur".into()),
+                administration: Some("ANTS".into()),
+                domaine: Some("Titres".into()),
+                url: Some("https://immatriculation.ants.gouv.fr/?a=1;b=2".into()),
+                audiences: vec!["Particuliers".into(), "Professionnels".into()],
+                volume_total: Some(1_234_567.0),
+                volume_online: Some(1_000_000.5),
+                feedback_button: Some(true),
+            },
             cells: cells(
                 rules,
                 &[
@@ -64,16 +66,18 @@ fn edition(rules: &RuleSet) -> ExportEdition<'_> {
             ),
         },
         ExportRow {
-            demarche_id: 42,
-            title: "Démarche « test »; avec \"guillemets\"\net retour".into(),
-            ministere: Some("Économie".into()),
-            administration: None,
-            domaine: None,
-            url: None,
-            audience: vec![],
-            volume_total: None,
-            volume_online: None,
-            feedback_button: Some(false),
+            member: Member {
+                demarche_id: 42,
+                title: "Démarche « test »; avec \"guillemets\"\net retour".into(),
+                ministere: Some("Économie".into()),
+                administration: None,
+                domaine: None,
+                url: None,
+                audiences: vec![],
+                volume_total: None,
+                volume_online: None,
+                feedback_button: Some(false),
+            },
             cells: cells(
                 rules,
                 &[
@@ -83,16 +87,18 @@ fn edition(rules: &RuleSet) -> ExportEdition<'_> {
             ),
         },
         ExportRow {
-            demarche_id: 7,
-            title: "Sans cellules".into(),
-            ministere: Some("Intérieur".into()),
-            administration: None,
-            domaine: None,
-            url: None,
-            audience: vec!["Associations".into()],
-            volume_total: Some(1e21),
-            volume_online: None,
-            feedback_button: None,
+            member: Member {
+                demarche_id: 7,
+                title: "Sans cellules".into(),
+                ministere: Some("Intérieur".into()),
+                administration: None,
+                domaine: None,
+                url: None,
+                audiences: vec!["Associations".into()],
+                volume_total: Some(1e21),
+                volume_online: None,
+                feedback_button: None,
+            },
             cells: vec![],
         },
     ];
@@ -458,16 +464,18 @@ fn other_rule_sets_and_misaligned_cells() {
     ] {
         let r = RuleSet::from_toml(text).unwrap();
         let row = ExportRow {
-            demarche_id: 3,
-            title: "x".into(),
-            ministere: None,
-            administration: None,
-            domaine: None,
-            url: None,
-            audience: vec![],
-            volume_total: None,
-            volume_online: None,
-            feedback_button: None,
+            member: Member {
+                demarche_id: 3,
+                title: "x".into(),
+                ministere: None,
+                administration: None,
+                domaine: None,
+                url: None,
+                audiences: vec![],
+                volume_total: None,
+                volume_online: None,
+                feedback_button: None,
+            },
             // Too short and with an out-of-range level: exported as the missing level, no panic.
             cells: vec![Cell {
                 level: 99,
